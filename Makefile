@@ -8,6 +8,7 @@ PADDLE  ?= paddlepaddle==3.3.1
 TORCH   ?= torch==2.13.0
 MODE    := lite_train_lite_infer
 export PYTHON
+export PIP_ROOT_USER_ACTION := ignore
 
 # `make test` installs once, then runs the sub-steps without reinstalling.
 INSTALL_DEP := $(if $(SKIP_INSTALL),,install)

@@ -42,8 +42,8 @@ class MVF(nn.Layer):
         self.shift_conv = _depthwise_conv3d(c, [3, 1, 1], [1, 0, 0])
         self.bn = nn.BatchNorm3D(c, weight_attr=nn.initializer.Constant(1.0),
                                  bias_attr=nn.initializer.Constant(0.0))
-        # MVFNet applies BN only together with hard-swish; with use_hs=False it uses a bare ReLU.
-        self.activation = nn.Hardswish() if use_hs else nn.ReLU()
+        # MVFNet keeps `bn` in the state dict even with use_hs=False, but applies BN + h-swish only with it.
+        self.activation = nn.Hardswish()
         if not share and mode in ("THW", "TH"):
             self.h_conv = _depthwise_conv3d(c, [1, 3, 1], [0, 1, 0])
         if not share and mode == "THW":

@@ -1,0 +1,1 @@
+from .movenet import MoveNet, MoveNetWithDecode  # noqa: F401

@@ -1,0 +1,78 @@
+"""Building blocks of movenet.pytorch's MobileNetV2 + FPN, with its Sequential indices kept so that the
+state-dict keys match the torch checkpoints one to one."""
+import paddle
+import paddle.nn as nn
+
+
+def conv_bn(inp: int, oup: int, k: int, stride: int = 1, groups: int = 1, bias: bool = False,
+            act: bool = True) -> list:
+    layers = [nn.Conv2D(inp, oup, k, stride, k // 2, groups=groups, bias_attr=None if bias else False),
+              nn.BatchNorm2D(oup)]
+    return layers + [nn.ReLU()] if act else layers
+
+
+def conv_3x3_act(inp: int, oup: int, stride: int) -> nn.Sequential:
+    return nn.Sequential(*conv_bn(inp, oup, 3, stride))
+
+
+def conv_1x1_act(inp: int, oup: int) -> nn.Sequential:
+    return nn.Sequential(*conv_bn(inp, oup, 1))
+
+
+def dw_conv(inp: int, oup: int, stride: int = 1) -> nn.Sequential:
+    """dw3x3 + BN + ReLU, then a linear pw1x1 + BN."""
+    return nn.Sequential(*conv_bn(inp, inp, 3, stride, groups=inp), *conv_bn(inp, oup, 1, act=False))
+
+
+def dw_conv3(inp: int, oup: int, stride: int = 1) -> nn.Sequential:
+    """dw3x3 + BN (no ReLU), then pw1x1 + BN + ReLU: the FPN tail and the four heads."""
+    return nn.Sequential(*conv_bn(inp, inp, 3, stride, groups=inp, act=False), *conv_bn(inp, oup, 1))
+
+
+class Upsample2x(nn.Layer):
+    """Exact x2 bilinear upsampling (align_corners=False) from elementwise ops.
+
+    F.interpolate(bilinear) breaks oneDNN PIR inference and paddle2onnx in Paddle 3.3; along each axis the
+    x2 case reduces to even = 0.25*prev + 0.75*x and odd = 0.75*x + 0.25*next (edges repeated), interleaved.
+    """
+
+    @staticmethod
+    def _axis(x: paddle.Tensor, axis: int) -> paddle.Tensor:
+        n = x.shape[axis]
+        first = paddle.slice(x, [axis], [0], [1])
+        last = paddle.slice(x, [axis], [n - 1], [n])
+        prev = paddle.concat([first, paddle.slice(x, [axis], [0], [n - 1])], axis=axis)
+        nxt = paddle.concat([paddle.slice(x, [axis], [1], [n]), last], axis=axis)
+        even = 0.25 * prev + 0.75 * x
+        odd = 0.75 * x + 0.25 * nxt
+        return paddle.stack([even, odd], axis=axis + 1).flatten(start_axis=axis, stop_axis=axis + 1)
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        return self._axis(self._axis(x, 2), 3)
+
+
+def upsample(inp: int, oup: int) -> nn.Sequential:
+    """FPN top-down step: biased dw3x3 + ReLU, conv_1x1_act, then x2 bilinear."""
+    return nn.Sequential(nn.Conv2D(inp, inp, 3, 1, 1, groups=inp), nn.ReLU(), conv_1x1_act(inp, oup),
+                         Upsample2x())
+
+
+class InvertedResidual(nn.Layer):
+    """movenet.pytorch's non-standard MobileNetV2 stage: `conv1` (pw, biased dw with the stride, linear pw;
+    no skip) followed by n residual blocks in `conv2`, whose hidden width is inp*t of the stage input."""
+
+    def __init__(self, inp: int, oup: int, stride: int, t: int, n: int):
+        super().__init__()
+        hidden = round(inp * t)
+        self.conv1 = nn.Sequential(*conv_bn(inp, hidden, 1),
+                                   nn.Conv2D(hidden, hidden, 3, stride, 1, groups=hidden), nn.BatchNorm2D(hidden),
+                                   nn.ReLU(), *conv_bn(hidden, oup, 1, act=False))
+        self.conv2 = nn.LayerList([
+            nn.Sequential(*conv_bn(oup, hidden, 1), *conv_bn(hidden, hidden, 3, groups=hidden),
+                          *conv_bn(hidden, oup, 1, act=False)) for _ in range(n)])
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        x = self.conv1(x)
+        for block in self.conv2:
+            x = x + block(x)
+        return x

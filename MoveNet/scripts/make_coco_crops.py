@@ -1,0 +1,41 @@
+"""COCO keypoints -> MoveNet crops (data/cropped/imgs + data/cropped/{train,val}2017.json).
+
+    python scripts/make_coco_crops.py --coco_root data/coco --out_root data/cropped
+expects <coco_root>/{train2017,val2017}/ and <coco_root>/annotations/person_keypoints_{train,val}2017.json;
+or one split: --img_dir ... --ann_file ... --out_json ... ."""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from datasets.coco_convert import convert_coco  # noqa: E402
+from utils import run_main, UserError  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--coco_root', default='data/coco', help='folder with train2017/ val2017/ annotations/')
+    parser.add_argument('--out_root', default='data/cropped', help='output folder (imgs/ + json files)')
+    parser.add_argument('--splits', default='val,train', help='comma-separated splits to convert')
+    parser.add_argument('--img_dir', default=None, help='single split: image folder')
+    parser.add_argument('--ann_file', default=None, help='single split: person_keypoints_*.json')
+    parser.add_argument('--out_json', default=None, help='single split: output json')
+    parser.add_argument('--expand_ratio', type=float, default=1.0, help='EXPAND_RATIO of the original (1.0)')
+    args = parser.parse_args()
+    out_imgs = os.path.join(args.out_root, 'imgs')
+    if args.ann_file:
+        if not args.img_dir or not args.out_json:
+            raise UserError('--ann_file needs --img_dir and --out_json, command line, pass all three')
+        jobs = [(args.img_dir, args.ann_file, args.out_json)]
+    else:
+        jobs = [(os.path.join(args.coco_root, f'{s}2017'),
+                 os.path.join(args.coco_root, 'annotations', f'person_keypoints_{s}2017.json'),
+                 os.path.join(args.out_root, f'{s}2017.json')) for s in args.splits.split(',')]
+    for img_dir, ann_file, out_json in jobs:
+        n = convert_coco(img_dir, ann_file, out_json, out_imgs, args.expand_ratio)
+        print(f'Total write {n} crops -> {out_json}')
+
+
+if __name__ == '__main__':
+    run_main(main)

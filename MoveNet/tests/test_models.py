@@ -1,0 +1,59 @@
+import numpy as np
+import paddle
+import paddle.nn.functional as F
+
+from models import MoveNet
+from models.layers import InvertedResidual, Upsample2x
+from models.movenet import NUM_PARAMS
+
+
+def trainable(layer):
+    return sum(int(np.prod(p.shape)) for p in layer.parameters() if not p.stop_gradient)
+
+
+def test_param_count_matches_movenet_pytorch():
+    net = MoveNet()
+    assert trainable(net) == NUM_PARAMS == 1_912_118
+    assert trainable(net.backbone) == 1_892_736
+    assert trainable(net.header) == 19_382
+
+
+def test_state_dict_uses_movenet_pytorch_names():
+    keys = set(MoveNet().state_dict())
+    for k in ['backbone.features1.0.0.weight', 'backbone.features1.2.conv1.3.bias', 'backbone.features2.conv2.0.4.weight',
+              'backbone.features2.conv2.1.7._variance', 'backbone.features4.3.0.weight', 'backbone.features4.4.weight',
+              'backbone.upsample2.0.bias', 'backbone.upsample1.2.1._mean', 'backbone.conv3.bias', 'backbone.conv4.3._variance',
+              'header.header_heatmaps.0.0.weight', 'header.header_heatmaps.1.bias', 'header.header_offsets.1.weight']:
+        assert k in keys, k
+    assert not any('features4.2.conv2.0' in k for k in keys)  # IR(160->320, n=0) has no residual blocks
+
+
+def test_output_shapes_and_ranges():
+    net = MoveNet()
+    net.eval()
+    with paddle.no_grad():
+        hm, ctr, regs, offs = net(paddle.rand([1, 3, 192, 192]) * 255)
+    assert hm.shape == [1, 17, 48, 48] and ctr.shape == [1, 1, 48, 48]
+    assert regs.shape == [1, 34, 48, 48] and offs.shape == [1, 34, 48, 48]
+    assert float(hm.min()) >= 0 and float(hm.max()) <= 1  # sigmoid heads
+
+
+def test_upsample2x_equals_bilinear():
+    x = paddle.randn([2, 3, 5, 7])
+    ref = F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)
+    assert float((Upsample2x()(x) - ref).abs().max()) < 1e-5
+
+
+def test_inverted_residual_adds_blocks_and_uses_input_expansion():
+    ir = InvertedResidual(24, 32, 2, 6, 2)
+    assert len(ir.conv2) == 2
+    assert ir.conv2[0][0].weight.shape == [144, 32, 1, 1]  # hidden = round(24 * 6), not 32 * 6
+    assert ir.conv1[3].bias is not None  # the stride dw conv keeps its bias
+    assert ir(paddle.randn([1, 24, 16, 16])).shape == [1, 32, 8, 8]
+
+
+def test_init_is_kaiming_with_zero_bias():
+    net = MoveNet()
+    w = net.backbone.features4[3][0].weight.numpy()  # 1x1 conv 320 -> 1280, fan_in 320
+    assert abs(w.std() - np.sqrt(2 / 320)) < 0.01
+    assert float(net.backbone.conv3.bias.abs().max()) == 0.0

@@ -1,0 +1,133 @@
+"""Small helpers shared by every script: errors, flags, seeding, logging, atomic checkpoints, weight loading."""
+import json
+import logging
+import os
+import random
+import shutil
+import sys
+from typing import Callable, Dict, Optional
+
+import numpy as np
+
+
+class UserError(Exception):
+    """A problem the user can fix (missing file, bad format, wrong checkpoint): printed as one line, exit 2."""
+
+
+def str2bool(v) -> bool:
+    if isinstance(v, bool):
+        return v
+    if str(v).lower() in ('true', '1', 'yes', 'y', 't'):
+        return True
+    if str(v).lower() in ('false', '0', 'no', 'n', 'f'):
+        return False
+    raise UserError(f"'{v}' is not a boolean, command line, use True or False")
+
+
+def run_main(main: Callable[[], None]) -> None:
+    """Run a script's main(); a UserError becomes `error: <message>` on stderr and exit status 2."""
+    try:
+        main()
+    except UserError as e:
+        print(f'error: {e}', file=sys.stderr)
+        sys.exit(2)
+
+
+def seed_everything(seed: int) -> None:
+    import paddle
+    random.seed(seed)
+    np.random.seed(seed)
+    paddle.seed(seed)
+
+
+def default_device() -> str:
+    import paddle
+    return 'gpu' if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else 'cpu'
+
+
+def set_device(device: Optional[str]) -> str:
+    import paddle
+    device = device or default_device()
+    if device == 'gpu' and not paddle.is_compiled_with_cuda():
+        raise UserError('--device gpu asked, but this paddle has no CUDA, pass --device cpu or install paddlepaddle-gpu')
+    paddle.set_device(device)
+    return device
+
+
+def get_logger(save_dir: Optional[str] = None, name: str = 'movenet') -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    if not logger.handlers:
+        h = logging.StreamHandler(sys.stdout)
+        h.setFormatter(logging.Formatter('%(message)s'))
+        logger.addHandler(h)
+    if save_dir:
+        os.makedirs(save_dir, exist_ok=True)
+        path = os.path.abspath(os.path.join(save_dir, 'train.log'))
+        if not any(getattr(h, 'baseFilename', None) == path for h in logger.handlers):
+            fh = logging.FileHandler(path)
+            fh.setFormatter(logging.Formatter('%(message)s'))
+            logger.addHandler(fh)
+    return logger
+
+
+def atomic_save_dir(target: str, files: Dict[str, object]) -> None:
+    """Write {name: paddle-state or json-able} into `<target>.tmp-<pid>`, then swap it in by renames, so a kill
+    at any moment leaves the previous checkpoint intact."""
+    import paddle
+    tmp = f'{target}.tmp-{os.getpid()}'
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    for name, obj in files.items():
+        path = os.path.join(tmp, name)
+        if name.endswith('.json'):
+            with open(path, 'w') as f:
+                json.dump(obj, f)
+        else:
+            paddle.save(obj, path)
+    old = f'{target}.old-{os.getpid()}'
+    if os.path.exists(target):
+        os.replace(target, old)
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_state(path: str) -> dict:
+    """paddle.save files (ours, and MoveNet.Paddle's `e74_valacc0.76914.pth`) first, then torch.save files."""
+    import paddle
+    try:
+        return paddle.load(path)
+    except Exception:
+        pass
+    try:
+        from tools.convert_weights import convert_state_dict, read_torch_state_dict
+        return {k: paddle.to_tensor(v) for k, v in convert_state_dict(read_torch_state_dict(path))[0].items()}
+    except Exception as e:  # neither format
+        raise UserError(f'cannot read {path} ({e}), --pretrained, pass a .pdparams or a movenet.pytorch .pth')
+
+
+def load_weights(model, path: str, logger: Optional[logging.Logger] = None) -> None:
+    """Load a .pdparams (ours or MoveNet.Paddle's) or a movenet.pytorch .pth (converted on the fly); report every
+    missing, unexpected or reshaped key; refuse a checkpoint of another model."""
+    import paddle
+    if not path or not os.path.isfile(path):
+        raise UserError(f'weights file {path} not found, --pretrained/--model_path, pass an existing .pdparams or .pth')
+    state = _read_state(path)
+    if isinstance(state, dict) and 'state_dict' in state and isinstance(state['state_dict'], dict):
+        state = state['state_dict']
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    reshaped = [k for k in own if k in state and list(state[k].shape) != list(own[k].shape)]
+    log = logger.warning if logger else print
+    if missing:
+        log(f'missing keys ({len(missing)}): {missing[:10]}')
+    if unexpected:
+        log(f'unexpected keys ({len(unexpected)}): {unexpected[:10]}')
+    if reshaped:
+        log(f'reshaped keys ({len(reshaped)}): {reshaped[:10]}')
+    if len(missing) > len(own) // 2 or reshaped:
+        raise UserError(f'{path} is a checkpoint of another model ({len(missing)} missing, {len(reshaped)} reshaped '
+                        f'keys), --pretrained, pass MoveNet weights')
+    model.set_state_dict({k: v for k, v in state.items() if k in own and k not in reshaped})

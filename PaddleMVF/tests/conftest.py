@@ -1,0 +1,55 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from datasets.mini import generate  # noqa: E402
+
+
+def run_script(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run one of the folder's scripts from the folder, as a user would."""
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=env,
+                          timeout=timeout)
+
+
+def build_lists(root: str) -> None:
+    from tools.build_file_list import main
+    argv = sys.argv
+    sys.argv = ["build_file_list.py", "--dataset_root", root]
+    try:
+        main()
+    finally:
+        sys.argv = argv
+
+
+@pytest.fixture(scope="session")
+def mini_root(tmp_path_factory) -> str:
+    """The 4-class mini UCF-101 with its rawframe lists (same as TIPC's)."""
+    root = str(tmp_path_factory.mktemp("mini_ucf"))
+    generate(root, seed=0)
+    build_lists(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def tiny_root(tmp_path_factory) -> str:
+    """3 groups x 1 clip x 4 classes: 4 training videos for split 1 (checkpoint/resume/launch tests)."""
+    root = str(tmp_path_factory.mktemp("tiny_ucf"))
+    generate(root, groups=3, clips=1, seed=1)
+    build_lists(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def trained(mini_root, tmp_path_factory) -> str:
+    """save_dir of one lite training run on the mini data (the TIPC recipe)."""
+    save_dir = str(tmp_path_factory.mktemp("lite_run"))
+    r = run_script("train.py", "--config", "configs/mvf_r50_lite.yaml", "--dataset_root", mini_root,
+                   "--save_dir", save_dir, "--device", "cpu", "--log_iters", "4")
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return save_dir

@@ -1,0 +1,85 @@
+"""Lite training learns; test/export/infer/predict on its checkpoint; 2-process launch."""
+import json
+import os
+
+import numpy as np
+import paddle
+import pytest
+
+from conftest import ROOT, run_script
+from export_model import export
+from infer import create_paddle_predictor, parse_args
+from models import SoftmaxRecognizer, build_model
+from utils import load_config
+from utils.checkpoint import load_weights
+
+LITE = "configs/mvf_r50_lite.yaml"
+
+
+def test_lite_training_learns(trained, mini_root):
+    log = open(os.path.join(trained, "train.log")).read()
+    assert "[EVAL] epoch: 8" in log
+    r = run_script("test.py", "--config", LITE, "--dataset_root", mini_root, "--pretrained",
+                   os.path.join(trained, "best_model", "model.pdparams"), "--device", "cpu", "--save_dir", trained)
+    assert r.returncode == 0, r.stderr[-2000:]
+    metrics = json.load(open(os.path.join(trained, "metrics.json")))
+    assert metrics["num_videos"] == 16
+    assert metrics["top1"] > 0.25 and metrics["mean_class_acc"] > 0.25  # 4 balanced classes: chance 0.25
+    state = json.load(open(os.path.join(trained, "latest", "state.json")))
+    assert state["epoch"] == 8 and state["iteration"] == 32
+
+
+def test_export_parity_paddle_inference_and_onnx(trained, tmp_path):
+    cfg = load_config(os.path.join(ROOT, LITE))
+    weights = os.path.join(trained, "best_model", "model.pdparams")
+    prefix = export(cfg, weights, str(tmp_path), onnx=True)  # raises if ONNX Runtime differs by > 1e-4
+    model = build_model(cfg["model"])
+    load_weights(model, weights, log=lambda *_: None)
+    net = SoftmaxRecognizer(model)
+    net.eval()
+    x = np.random.RandomState(3).randn(3, 4, 3, 32, 32).astype("float32")  # batch 3: dynamic batch
+    ref = net(paddle.to_tensor(x)).numpy()
+    for mkldnn in ("False", "True"):
+        args = parse_args(["--input_file", "x", "--enable_mkldnn", mkldnn])
+        run, _ = create_paddle_predictor(args, prefix + ".json", prefix + ".pdiparams")
+        assert np.abs(run(x) - ref).max() < 1e-5
+    import onnxruntime as ort
+    out = ort.InferenceSession(prefix + ".onnx", providers=["CPUExecutionProvider"]).run(None, {"imgs": x})[0]
+    assert np.abs(out - ref).max() < 1e-4
+
+
+def test_infer_and_predict_scripts(trained, mini_root, tmp_path):
+    from datasets.mini import make_clip, write_video
+    video = str(tmp_path / "v_MoveLeft_g01_c01.avi")
+    write_video(make_clip(1, 24, np.random.RandomState(5)), video)
+    weights = os.path.join(trained, "best_model", "model.pdparams")
+    r = run_script("export_model.py", "--config", LITE, "--model_path", weights, "--save_dir", str(tmp_path / "inf"))
+    assert r.returncode == 0 and "Model is saved in" in r.stdout
+    frames = os.path.join(mini_root, "rawframes", "MoveUp", "v_MoveUp_g01_c01")
+    r = run_script("infer.py", "--config", LITE, "--model_dir", str(tmp_path / "inf"), "--input_file", frames,
+                   "--enable_mkldnn", "False")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"Current video file: {frames}" in r.stdout and "\ttop-1 class: " in r.stdout
+    r = run_script("infer.py", "--config", LITE, "--model_dir", str(tmp_path / "inf"), "--input_file", video,
+                   "--enable_benchmark", "True", "--batch_size", "2")
+    assert r.returncode == 0 and "inference_time(ms)" in r.stdout
+    vis = str(tmp_path / "pred.png")
+    r = run_script("predict.py", "--config", LITE, "--video", video, "--pretrained", weights, "--device", "cpu",
+                   "--class_index", os.path.join(mini_root, "annotations", "classInd.txt"), "--save_vis", vis)
+    assert r.returncode == 0, r.stderr[-2000:]
+    line = [x for x in r.stdout.splitlines() if x.startswith("Top1 class:")][0]
+    name, prob = line[len("Top1 class:"):].split(" prob:")
+    assert name in {"MoveRight", "MoveLeft", "MoveDown", "MoveUp"} and 0.25 <= float(prob) <= 1.0
+    assert os.path.getsize(vis) > 1000
+
+
+def test_two_process_launch(tiny_root, tmp_path):
+    save = str(tmp_path / "dist")
+    r = run_script("-m", "paddle.distributed.launch", "--nproc_per_node", "2", "--log_dir", str(tmp_path / "log"),
+                   "train.py", "--config", LITE, "--dataset_root", tiny_root, "--save_dir", save, "--device", "cpu",
+                   "--batch_size", "2", "--max_epochs", "1", "--precise_bn_iters", "0")
+    logs = "".join(open(os.path.join(tmp_path / "log", f)).read() for f in os.listdir(tmp_path / "log"))
+    assert r.returncode == 0, logs[-3000:]
+    assert os.path.isfile(os.path.join(save, "latest", "model.pdparams"))
+    assert sorted(os.listdir(save)) == ["best_model", "latest", "train.log"]  # rank 0 alone writes
+    assert "iter: 1/1" in open(os.path.join(save, "train.log")).read()

@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+
+from utils.lr import WarmupCosine
+from utils.metrics import evaluate, mean_class_accuracy, top_k_accuracy
+
+SCORES = np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.2, 0.5, 0.3]])
+LABELS = [1, 1, 2, 0, 2]
+
+
+def test_top_k():
+    assert top_k_accuracy(SCORES, LABELS, (1, 2, 3)) == pytest.approx([3 / 5, 4 / 5, 1.0])
+
+
+def test_mean_class_accuracy():
+    # class 0: 1/1, class 1: 1/2, class 2: 1/2 -> mean 2/3 (top-1 is 3/5)
+    assert mean_class_accuracy(SCORES, LABELS) == pytest.approx(2 / 3)
+    assert evaluate(SCORES, LABELS) == pytest.approx({"top1": 0.6, "top5": 1.0, "mean_class_acc": 2 / 3})
+
+
+def test_warmup_cosine_per_iteration():
+    sched = WarmupCosine(1.0, total_iters=100, warmup_iters=10)
+    lrs = []
+    for _ in range(101):
+        lrs.append(sched.get_lr())
+        sched.step()
+    cos10 = 0.5 * (1 + np.cos(np.pi * 0.1))
+    assert lrs[0] == 0.0 and lrs[5] == pytest.approx(cos10 / 2) and lrs[10] == pytest.approx(cos10)
+    assert lrs[50] == pytest.approx(0.5) and lrs[100] == pytest.approx(0.0, abs=1e-12)

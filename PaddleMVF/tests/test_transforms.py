@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+
+from datasets.transforms import (CenterCrop, Flip, FormatShape, Normalize, RandomResizedCrop, Resize, SampleFrames,
+                                 ShortSideResize, ThreeCrop, build_pipeline)
+
+
+def frames(n=2, h=4, w=6):
+    return [np.arange(h * w * 3, dtype=np.uint8).reshape(h, w, 3) + i for i in range(n)]
+
+
+def test_sample_frames_test_mode_dense_16x4():
+    # T=100: avg = (100-64+1)/1 = 37, offset int(18.5) = 18; indices 18 + 4k, 1-based
+    r = SampleFrames(16, 4, 1, test_mode=True)(dict(total_frames=100, start_index=1))
+    assert r["frame_inds"].tolist() == [19 + 4 * k for k in range(16)]
+
+
+def test_sample_frames_short_video_loop_vs_clamp():
+    # T=20, clip 16x4 (spec example): loop wraps, clamp (MVFNet) repeats the last frame (1-based here)
+    loop = SampleFrames(16, 4, 1, test_mode=True)(dict(total_frames=20))["frame_inds"] - 1
+    clamp = SampleFrames(16, 4, 1, test_mode=True, out_of_bound_opt="clamp")(dict(total_frames=20))["frame_inds"] - 1
+    assert loop[:8].tolist() == [0, 4, 8, 12, 16, 0, 4, 8]
+    assert clamp[:8].tolist() == [0, 4, 8, 12, 16, 19, 19, 19]
+
+
+def test_sample_frames_ten_test_clips():
+    r = SampleFrames(2, 4, 10, test_mode=True)(dict(total_frames=107))
+    # avg = (107-8+1)/10 = 10 -> offsets 5, 15, ..., 95
+    assert r["frame_inds"].reshape(10, 2)[:, 0].tolist() == [6 + 10 * i for i in range(10)]
+
+
+def test_sample_frames_train_random_within_segment():
+    np.random.seed(0)
+    for total in (64, 70, 200):
+        inds = SampleFrames(16, 4, 1)(dict(total_frames=total))["frame_inds"]
+        assert inds.min() >= 1 and inds.max() <= total and len(inds) == 16
+    # avg = (200-64+1) = 137 -> offset in [0, 137)
+    offsets = {SampleFrames(16, 4, 1)(dict(total_frames=200))["frame_inds"][0] for _ in range(30)}
+    assert max(offsets) <= 137 and len(offsets) > 5
+
+
+def test_short_side_resize_and_resize():
+    r = ShortSideResize(8)(dict(imgs=frames(h=4, w=6)))
+    assert r["imgs"][0].shape == (8, 12, 3)
+    r = ShortSideResize(3)(dict(imgs=frames(h=7, w=4)))  # scale 3/4: w 3, h int(5.25 + 0.5) = 5
+    assert r["imgs"][0].shape == (5, 3, 3)
+    assert Resize(5)(dict(imgs=frames()))["imgs"][1].shape == (5, 5, 3)
+
+
+def test_center_crop_values():
+    img = np.arange(4 * 6, dtype=np.uint8).reshape(4, 6, 1).repeat(3, 2)
+    out = CenterCrop(2)(dict(imgs=[img]))["imgs"][0]
+    assert out[..., 0].tolist() == [[8, 9], [14, 15]]  # rows 1-2, cols 2-3
+
+
+def test_three_crop_offsets_horizontal_and_vertical():
+    img = np.arange(2 * 6, dtype=np.uint8).reshape(2, 6, 1).repeat(3, 2)
+    out = ThreeCrop(2)(dict(imgs=[img, img + 100]))["imgs"]
+    assert len(out) == 6  # crop-major: 3 crops x 2 frames
+    assert [o[0, 0, 0] for o in out[::2]] == [0, 4, 2]  # left, right, middle
+    assert out[1][0, 0, 0] == 100
+    tall = np.arange(6 * 2, dtype=np.uint8).reshape(6, 2, 1).repeat(3, 2)
+    out = ThreeCrop(2)(dict(imgs=[tall]))["imgs"]
+    assert [o[0, 0, 0] for o in out] == [0, 8, 4]  # top, bottom, middle
+    with pytest.raises(ValueError):
+        ThreeCrop(3)(dict(imgs=[img]))
+
+
+def test_flip_whole_clip():
+    imgs = frames()
+    np.random.seed(0)  # rand() = 0.548 -> no flip with p=0.5
+    assert np.array_equal(Flip(0.5)(dict(imgs=list(imgs)))["imgs"][0], imgs[0])
+    out = Flip(1.0)(dict(imgs=list(imgs)))["imgs"]
+    assert all(np.array_equal(o, i[:, ::-1]) for o, i in zip(out, imgs))
+
+
+def test_random_resized_crop_bounds_and_fallback():
+    np.random.seed(0)
+    rrc = RandomResizedCrop()
+    for _ in range(50):
+        left, top, w, h = rrc.box(40, 60)
+        assert 0 <= left and left + w <= 60 and 0 <= top and top + h <= 40 and w * h >= 0.05 * 2400
+    # impossible area range -> centre square of the short side
+    assert RandomResizedCrop(area_range=(2.0, 3.0)).box(40, 60) == (10, 0, 40, 40)
+
+
+def test_normalize_and_format_shape():
+    img = np.full((2, 3, 3), [123.675 + 58.395, 116.28, 103.53 - 57.375], dtype=np.float32).astype(np.uint8)
+    out = Normalize()(dict(imgs=[img.astype(np.float32)]))["imgs"][0]
+    np.testing.assert_allclose(out[0, 0], [(182 - 123.675) / 58.395, (116 - 116.28) / 57.12,
+                                           (46 - 103.53) / 57.375], rtol=1e-5)
+    arr = FormatShape()(dict(imgs=[out, out]))["imgs"]
+    assert arr.shape == (2, 3, 2, 3) and arr.dtype == np.float32
+
+
+@pytest.mark.parametrize("mode,views", [("train", 1), ("val", 1), ("test", 10 * 3)])
+def test_pipeline_shapes(mini_root, mode, views):
+    import os
+    cfg = dict(clip_len=2, frame_interval=4, short_side=32, crop_size=28, test_clips=10, test_crop="three")
+    d = os.path.join(mini_root, "rawframes", "MoveLeft", "v_MoveLeft_g01_c01")
+    out = build_pipeline(cfg, mode)(dict(frame_dir=d, total_frames=20, start_index=1))["imgs"]
+    side = 32 if mode == "test" else 28
+    assert out.shape == (views * 2, 3, side, side)

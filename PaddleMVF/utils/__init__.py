@@ -1,0 +1,92 @@
+"""Small helpers shared by every script: errors, flags, seeding, config, logging, device."""
+import argparse
+import logging
+import os
+import random
+import sys
+from typing import Callable
+
+import numpy as np
+import yaml
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad path, bad file, wrong checkpoint): printed as one line."""
+
+
+def run_main(main: Callable[[], None]) -> None:
+    """Run a script's main(); a UserError becomes `error: <msg>` on stderr and exit status 2."""
+    try:
+        main()
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+def str2bool(v) -> bool:
+    if isinstance(v, bool):
+        return v
+    if v.lower() in ("true", "t", "1", "yes", "y"):
+        return True
+    if v.lower() in ("false", "f", "0", "no", "n"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected a boolean (True/False), got {v!r}")
+
+
+def seed_everything(seed: int) -> None:
+    import paddle
+    random.seed(seed)
+    np.random.seed(seed)
+    paddle.seed(seed)
+
+
+def default_device() -> str:
+    import paddle
+    return "gpu" if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else "cpu"
+
+
+def set_device(device: str) -> None:
+    import paddle
+    if device == "gpu" and not paddle.is_compiled_with_cuda():
+        raise UserError("--device gpu asked but this paddle has no CUDA, pass --device cpu")
+    paddle.set_device(device)
+
+
+def load_config(path: str) -> dict:
+    if not os.path.isfile(path):
+        raise UserError(f"config {path} not found, pass --config configs/<name>.yaml")
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+def get_logger(log_file: str = None) -> logging.Logger:
+    """Logger printing to stdout and, when given, appending to ``log_file``."""
+    logger = logging.getLogger("mvf")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    if log_file:
+        os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
+        fh = logging.FileHandler(log_file)
+        fh.setFormatter(logging.Formatter("[%(asctime)s] %(message)s", "%Y/%m/%d %H:%M:%S"))
+        logger.addHandler(fh)
+    return logger
+
+
+def read_class_names(path: str) -> list:
+    """UCF-101 classInd.txt (`<1-based id> <name>` per line) -> names ordered by label."""
+    if not os.path.isfile(path):
+        raise UserError(f"class index {path} not found, pass the dataset's annotations/classInd.txt")
+    pairs = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[0].isdigit():
+                raise UserError(f"bad line {n} in {path}: {line.strip()!r}, expected `<id> <ClassName>`")
+            pairs.append((int(parts[0]), parts[1]))
+    return [name for _, name in sorted(pairs)]

@@ -1,0 +1,121 @@
+"""Checkpoint I/O: atomic directory saves, pretrained loading with a key report, torch -> Paddle by name."""
+import json
+import os
+import re
+import shutil
+from typing import Callable, Dict, Sequence
+
+import numpy as np
+import paddle
+
+from . import UserError
+
+HEAD_KEYS = ("cls_head.new_fc.weight", "cls_head.new_fc.bias")
+# parameters an MVF insertion adds to a plain ResNet (absent from ImageNet weights)
+MVF_PARAM = re.compile(r"\.conv1\.(shift_conv|h_conv|w_conv|bn)\.")
+
+
+def atomic_save_dir(dst: str, write: Callable[[str], None]) -> None:
+    """``write(tmp_dir)`` fills a temporary folder that then replaces ``dst``: a kill at any point
+    leaves either the old or the new checkpoint complete."""
+    tmp = f"{dst}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    write(tmp)
+    old = f"{dst}.old-{os.getpid()}"
+    if os.path.exists(dst):
+        os.replace(dst, old)
+    os.replace(tmp, dst)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def save_checkpoint(dst: str, model: paddle.nn.Layer, optimizer=None, state: dict = None) -> None:
+    def write(d: str) -> None:
+        paddle.save(model.state_dict(), os.path.join(d, "model.pdparams"))
+        if optimizer is not None:
+            paddle.save(optimizer.state_dict(), os.path.join(d, "model.pdopt"))
+        if state is not None:
+            with open(os.path.join(d, "state.json"), "w") as f:
+                json.dump(state, f)
+    atomic_save_dir(dst, write)
+
+
+# ---------------------------------------------------------------- torch -> paddle (by name)
+def convert_torch_state_dict(sd: Dict[str, np.ndarray], mvf_freq: Sequence[int] = (0, 0, 1, 1),
+                             report: Callable[[str], None] = print) -> Dict[str, np.ndarray]:
+    """MVFNet (``backbone.* / cls_head.*``) or torchvision ResNet (bare names) -> this model's names.
+
+    Linear weights are transposed, running stats renamed, ``num_batches_tracked`` dropped; a plain
+    ``layerX.Y.conv1.weight`` becomes ``conv1.net.weight`` in the stages that carry MVF.
+    """
+    out, skipped = {}, []
+    for key, value in sd.items():
+        k = key[len("module."):] if key.startswith("module.") else key
+        if k.endswith("num_batches_tracked") or k.startswith("cls_head.new_cls."):
+            continue
+        if not k.startswith(("backbone.", "cls_head.")):
+            if k.startswith("fc."):  # torchvision's ImageNet classifier
+                skipped.append(key)
+                continue
+            k = "backbone." + k
+        m = re.match(r"backbone\.layer(\d)\.(\d+)\.conv1\.weight$", k)
+        if m and mvf_freq[int(m.group(1)) - 1]:
+            k = k.replace("conv1.weight", "conv1.net.weight")
+        k = k.replace("running_mean", "_mean").replace("running_var", "_variance")
+        if not re.match(r"(backbone\.(conv1|bn1|layer\d)|cls_head\.new_fc)\.", k):
+            skipped.append(key)
+            continue
+        if k == "cls_head.new_fc.weight":
+            value = value.T
+        out[k] = np.ascontiguousarray(value, dtype=np.float32)
+    if skipped:
+        report(f"warning: {len(skipped)} torch keys not mapped: {', '.join(skipped)}")
+    return out
+
+
+def read_torch_checkpoint(path: str) -> Dict[str, np.ndarray]:
+    """A torch.save file (bare state dict, or wrapped in 'state_dict'/'model') -> numpy arrays."""
+    import torch  # only needed for .pth files
+    obj = torch.load(path, map_location="cpu", weights_only=False)
+    for wrap in ("state_dict", "model"):
+        if isinstance(obj, dict) and isinstance(obj.get(wrap), dict):
+            obj = obj[wrap]
+    if not isinstance(obj, dict):
+        raise UserError(f"{path} holds no state dict, pass a torch checkpoint of MVFNet or torchvision ResNet")
+    return {k: v.detach().cpu().numpy() for k, v in obj.items() if hasattr(v, "detach")}
+
+
+def load_weights(model: paddle.nn.Layer, path: str, mvf_freq: Sequence[int] = (0, 0, 1, 1),
+                 log: Callable[[str], None] = print) -> None:
+    """Load .pdparams (ours / the seed's) or a torch checkpoint (converted by name) into ``model``.
+
+    Reports missing, unexpected and reshaped keys. A classifier with another class count is
+    re-initialised with a warning, MVF parameters absent from ImageNet weights keep their init;
+    anything else (unexpected keys, other missing or reshaped keys) means another model: UserError.
+    """
+    if not os.path.isfile(path):
+        raise UserError(f"weights {path} not found, pass --pretrained <file.pdparams|file.pth>")
+    if path.endswith((".pth", ".pt", ".tar")):
+        sd = convert_torch_state_dict(read_torch_checkpoint(path), mvf_freq, log)
+    else:
+        sd = paddle.load(path)
+        if not isinstance(sd, dict):
+            raise UserError(f"{path} is not a state dict, pass a model.pdparams")
+    own = model.state_dict()
+    unexpected = sorted(set(sd) - set(own))
+    missing = sorted(set(own) - set(sd))
+    reshaped = sorted(k for k in set(sd) & set(own) if list(np.shape(sd[k])) != list(own[k].shape))
+    head_reinit = [k for k in reshaped if k in HEAD_KEYS]
+    bad_missing = [k for k in missing if k not in HEAD_KEYS and not MVF_PARAM.search(k)]
+    bad_reshaped = [k for k in reshaped if k not in HEAD_KEYS]
+    if unexpected or bad_missing or bad_reshaped or not set(sd) & set(own):
+        raise UserError(f"{path} is a checkpoint of another model (unexpected {len(unexpected)}: "
+                        f"{unexpected[:3]}, missing {len(bad_missing)}: {bad_missing[:3]}, reshaped: "
+                        f"{bad_reshaped[:3]}), check --pretrained and the model config")
+    for k in missing:
+        log(f"warning: {k} not in {path}, keeping its initialisation")
+    if head_reinit:
+        log(f"warning: classifier of {path} has shape {list(np.shape(sd[HEAD_KEYS[1]]))} classes, "
+            f"model has {list(own[HEAD_KEYS[1]].shape)}: re-initialised cls_head.new_fc")
+    model.set_state_dict({k: v for k, v in sd.items() if k not in reshaped})
+    log(f"loaded {len(sd) - len(reshaped)}/{len(own)} tensors from {path}")

@@ -1,0 +1,67 @@
+"""mmaction2/pyskl torch checkpoints and the seed's .pdparams naming load into our network."""
+import numpy as np
+import paddle
+import pytest
+import torch
+
+from models import build_model
+from tools.convert_weights import convert
+from utils.checkpoint import load_pretrained
+
+CFG = {"num_classes": 6, "base_channels": 4}
+
+
+def torch_state(model):
+    """The model's weights under mmaction2 names/layouts, with num_batches_tracked, as torch tensors."""
+    out = {}
+    for k, v in model.state_dict().items():
+        v = v.numpy()
+        if k == "cls_head.fc_cls.weight":
+            v = v.T
+        k = k.replace("._mean", ".running_mean").replace("._variance", ".running_var")
+        out[k] = torch.from_numpy(np.ascontiguousarray(v))
+        if k.endswith("running_var"):
+            out[k.replace("running_var", "num_batches_tracked")] = torch.tensor(5)
+    return out
+
+
+def randomised():
+    paddle.seed(1)
+    model = build_model(CFG)
+    model.set_state_dict({k: paddle.rand(v.shape) for k, v in model.state_dict().items()})
+    return model
+
+
+def test_mmaction_checkpoint_round_trip(tmp_path):
+    src_model = randomised()
+    torch.save({"state_dict": torch_state(src_model), "meta": {"epoch": 120}}, tmp_path / "ck.pth")
+    convert(str(tmp_path / "ck.pth"), str(tmp_path / "ck.pdparams"))
+    model = build_model(CFG)
+    load_pretrained(model, str(tmp_path / "ck.pdparams"))
+    for k, v in src_model.state_dict().items():
+        np.testing.assert_array_equal(model.state_dict()[k].numpy(), v.numpy(), err_msg=k)
+
+
+def test_seed_naming_and_head_reinit(tmp_path):
+    src = randomised().state_dict()
+    seed = {k.replace(".conv.", "._conv.").replace(".bn.", "._batch_norm."): v for k, v in src.items()}
+    paddle.save(seed, str(tmp_path / "res3d.pdparams"))
+    model = build_model(dict(CFG, num_classes=101))
+    with pytest.warns(UserWarning, match="re-initialised"):
+        load_pretrained(model, str(tmp_path / "res3d.pdparams"))
+    np.testing.assert_array_equal(model.state_dict()["backbone.conv1.conv.weight"].numpy(),
+                                  src["backbone.conv1.conv.weight"].numpy())
+    assert list(model.state_dict()["cls_head.fc_cls.weight"].shape) == [16 * 4, 101]
+
+
+def test_other_model_is_a_user_error(tmp_path):
+    from utils import UserError
+    paddle.save(build_model({"num_classes": 6, "base_channels": 8}).state_dict(), str(tmp_path / "w.pdparams"))
+    with pytest.raises(UserError, match="another model"):
+        load_pretrained(build_model(CFG), str(tmp_path / "w.pdparams"))
+
+
+def test_num_classes_drops_the_head(tmp_path):
+    torch.save(torch_state(randomised()), tmp_path / "bare.pth")
+    convert(str(tmp_path / "bare.pth"), str(tmp_path / "out.pdparams"), num_classes=101)
+    assert not any(k.startswith("cls_head") for k in paddle.load(str(tmp_path / "out.pdparams")))

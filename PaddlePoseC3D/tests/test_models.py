@@ -1,0 +1,61 @@
+"""Parameter counts, names and shapes of the PoseC3D network."""
+import numpy as np
+import paddle
+import pytest
+
+from models import build_model
+from models.recognizer3d import average_views
+
+
+def n_params(model):
+    return sum(int(p.size) for p in model.parameters() if not p.stop_gradient)  # BN mean/var are not trainable
+
+
+def test_parameter_count_ucf101():
+    model = build_model({"num_classes": 101})
+    # computed from the official build: backbone 3,003,360 + fc 512*101+101 (the metafile's 3,055,584 is wrong)
+    assert n_params(model) == 3_055_173
+    assert n_params(model.backbone) == 3_003_360
+    assert len(model.state_dict()) == 217  # 43 conv+BN units x 5 tensors + fc weight, bias (seed: 217/217)
+
+
+@pytest.mark.parametrize("depth,stage3_blocks", [(101, 23), (152, 36)])
+def test_deeper_settings(depth, stage3_blocks):
+    model = build_model({"num_classes": 101, "depth": depth})
+    assert len(model.backbone.layer3) == stage3_blocks
+    assert model.backbone.feat_dim == 512
+
+
+def test_official_names_and_init():
+    model = build_model({"num_classes": 101})
+    sd = model.state_dict()
+    for key in ("backbone.conv1.conv.weight", "backbone.layer1.0.downsample.bn._mean",
+                "backbone.layer3.5.conv3.bn.weight", "cls_head.fc_cls.weight"):
+        assert key in sd
+    assert list(sd["backbone.conv1.conv.weight"].shape) == [32, 17, 1, 7, 7]
+    assert list(sd["backbone.layer2.0.conv1.conv.weight"].shape) == [64, 128, 3, 1, 1]  # inflated 3x1x1
+    assert list(sd["backbone.layer1.0.conv1.conv.weight"].shape) == [32, 32, 1, 1, 1]
+    assert float(sd["backbone.layer1.0.conv3.bn.weight"].abs().sum()) == 0  # zero-init residual
+    assert not any(k.endswith(".conv.bias") for k in sd)
+    bn = model.backbone.conv1.bn
+    assert bn._momentum == pytest.approx(0.9) and bn._epsilon == pytest.approx(1e-5)  # torch momentum 0.1
+
+
+def test_full_size_backbone_shape_one_view():
+    model = build_model({"num_classes": 101})
+    model.eval()
+    with paddle.no_grad():
+        feat = model.backbone(paddle.zeros([1, 17, 48, 56, 56]))
+    assert feat.shape == [1, 512, 24, 7, 7]
+
+
+def test_small_forward_and_view_average():
+    model = build_model({"num_classes": 5, "base_channels": 4})
+    model.eval()
+    x = paddle.to_tensor(np.random.RandomState(0).rand(6, 17, 4, 16, 16).astype("float32"))
+    logits = model(x)
+    assert logits.shape == [6, 5]
+    probs = average_views(logits, 3).numpy()
+    expected = paddle.nn.functional.softmax(logits, -1).numpy().reshape(2, 3, 5).mean(1)
+    np.testing.assert_allclose(probs, expected, rtol=1e-6)
+    np.testing.assert_allclose(probs.sum(1), 1, rtol=1e-5)

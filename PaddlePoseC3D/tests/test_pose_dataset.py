@@ -1,0 +1,93 @@
+"""Reader, validator, splits and the mini generator."""
+import pickle
+
+import numpy as np
+import pytest
+
+from datasets.mini import make_mini
+from datasets.pose_dataset import build_dataset, load_split, validate_annotation
+from utils import UserError, load_config
+
+
+def good_ann(**kw):
+    ann = {"frame_dir": "v_a", "label": 1, "total_frames": 3, "img_shape": (256, 340),
+           "original_shape": (256, 340), "keypoint": np.ones((1, 3, 17, 2), np.float16),
+           "keypoint_score": np.ones((1, 3, 17), np.float16)}
+    ann.update(kw)
+    return ann
+
+
+def test_mini_is_in_the_real_format():
+    data = make_mini(num_classes=3, train_per_class=2, test_per_class=1, seed=0)
+    assert set(data["split"]) == {f"{p}{k}" for p in ("train", "test") for k in (1, 2, 3)}
+    assert len(data["split"]["train1"]) == 6 and len(data["split"]["test1"]) == 3
+    for ann in data["annotations"]:
+        validate_annotation(ann, "mini", 3)
+        assert ann["keypoint"].dtype == np.float16 and ann["keypoint_score"].dtype == np.float16
+        assert ann["keypoint"].shape[1:] == (ann["total_frames"], 17, 2)
+    assert make_mini(seed=0)["annotations"][5]["keypoint"].tobytes() == \
+        make_mini(seed=0)["annotations"][5]["keypoint"].tobytes()
+
+
+def test_mini_has_short_clips_two_persons_and_empty_frames():
+    anns = make_mini(seed=0)["annotations"]
+    assert any(a["total_frames"] < 8 for a in anns)  # shorter than the lite clip_len: the sampler loops
+    assert any(a["keypoint"].shape[0] == 2 for a in anns)
+    assert any((a["keypoint_score"].reshape(a["keypoint"].shape[0], a["total_frames"], -1).sum((0, 2)) == 0).any()
+               for a in anns)
+
+
+@pytest.mark.parametrize("bad,match", [
+    ({"keypoint": None}, "float arrays"),
+    ({"keypoint": np.ones((1, 3, 17, 2), np.int32)}, "float arrays"),
+    ({"keypoint": np.ones((1, 3, 25, 2), np.float16), "keypoint_score": np.ones((1, 3, 25), np.float16)}, "COCO-17"),
+    ({"keypoint": np.ones((3, 17, 2), np.float16)}, r"\[M, T, 17, 2\]"),
+    ({"keypoint_score": np.ones((1, 3, 16), np.float16)}, "does not match"),
+    ({"total_frames": 5}, "total_frames"),
+    ({"keypoint": np.full((1, 3, 17, 2), np.nan, np.float16)}, "NaN"),
+    ({"label": 7}, "label"),
+])
+def test_validator_errors(bad, match):
+    with pytest.raises(UserError, match=match):
+        validate_annotation(good_ann(**bad), "here", num_classes=4)
+
+
+def test_validator_missing_key():
+    ann = good_ann()
+    del ann["keypoint_score"]
+    with pytest.raises(UserError, match="misses keys"):
+        validate_annotation(ann, "here")
+
+
+def test_load_split_errors_and_zero_person_warning(tmp_path):
+    data = {"split": {"train1": ["v_a", "v_b"]},
+            "annotations": [good_ann(), good_ann(frame_dir="v_b", keypoint=np.zeros((0, 3, 17, 2), np.float16),
+                                                 keypoint_score=np.zeros((0, 3, 17), np.float16))]}
+    path = tmp_path / "d.pkl"
+    path.write_bytes(pickle.dumps(data))
+    with pytest.warns(UserWarning, match="no detected person"):
+        assert len(load_split(str(path), "train1")) == 2
+    with pytest.raises(UserError, match="split 'train2'"):
+        load_split(str(path), "train2")
+    data["split"]["train1"].append("v_missing")
+    path.write_bytes(pickle.dumps(data))
+    with pytest.raises(UserError, match="no annotation"):
+        load_split(str(path), "train1")
+    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(UserError, match="pickle"):
+        load_split(str(tmp_path / "junk.pkl"), "train1")
+
+
+def test_dataset_items_and_zero_person_heatmaps(tmp_path):
+    cfg = load_config("configs/posec3d_lite.yaml")
+    empty = good_ann(label=0, frame_dir="v_b", keypoint=np.zeros((0, 3, 17, 2), np.float16),
+                     keypoint_score=np.zeros((0, 3, 17), np.float16))
+    data = {"split": {"train1": ["v_a", "v_b"], "test1": ["v_b"]}, "annotations": [good_ann(), empty]}
+    path = tmp_path / "d.pkl"
+    path.write_bytes(pickle.dumps(data))
+    with pytest.warns(UserWarning):
+        train = build_dataset(str(path), cfg, "train")
+        test = build_dataset(str(path), cfg, "test")
+    assert len(train) == 2 * cfg["data"]["repeat"]
+    imgs, label = test[0]
+    assert imgs.shape == (4, 17, 8, 32, 32) and label == 0 and imgs.max() == 0

@@ -1,0 +1,168 @@
+"""`make bench`: (1) GeneratePoseTarget, vectorised vs the plain per-keypoint reference, on 1- and 2-person
+48x17x56x56 clips, one core; (2) params, FLOPs and per-view latency of the PoseC3D network in Paddle dygraph,
+Paddle Inference (oneDNN on/off), ONNX Runtime and the torch reference, as a markdown table.
+    python tools/benchmark.py --torch_ref ../alignment/PaddlePoseC3D/torch_ref
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+
+def reference_keypoint_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: int, sigma: float = 0.6,
+                                eps: float = 1e-4) -> np.ndarray:
+    """Plain loops over frames, joints and persons, drawing each Gaussian in its 3-sigma window
+    (mmaction2 0.x semantics); [T, K, H, W]. The yardstick for datasets.transforms.keypoint_heatmaps."""
+    num_p, t, k = score.shape
+    out = np.zeros((t, k, h, w), dtype=np.float32)
+    for f in range(t):
+        for j in range(k):
+            heatmap = out[f, j]
+            for m in range(num_p):
+                value = score[m, f, j]
+                if value < eps:
+                    continue
+                mu_x, mu_y = kp[m, f, j]
+                st_x, ed_x = max(int(mu_x - 3 * sigma), 0), min(int(mu_x + 3 * sigma) + 1, w)
+                st_y, ed_y = max(int(mu_y - 3 * sigma), 0), min(int(mu_y + 3 * sigma) + 1, h)
+                x = np.arange(st_x, ed_x, 1, np.float32)
+                y = np.arange(st_y, ed_y, 1, np.float32)[:, None]
+                if not (len(x) and len(y)):
+                    continue
+                patch = np.exp(-((x - mu_x) ** 2 + (y - mu_y) ** 2) / 2 / sigma ** 2) * value
+                heatmap[st_y:ed_y, st_x:ed_x] = np.maximum(heatmap[st_y:ed_y, st_x:ed_x], patch)
+    return out
+
+
+def random_clip(persons: int, t: int = 48, size: int = 56, seed: int = 0):
+    rng = np.random.RandomState(seed)
+    kp = rng.uniform(-2, size + 2, (persons, t, 17, 2)).astype(np.float32)
+    score = rng.uniform(0, 1, (persons, t, 17)).astype(np.float32)
+    score[score < 0.05] = 0  # some undetected joints
+    return kp, score
+
+
+def median_ms(fn, repeat: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return 1000 * float(np.median(times))
+
+
+def bench_heatmaps(repeat: int) -> list[str]:
+    from datasets.transforms import keypoint_heatmaps
+    rows = ["| GeneratePoseTarget 48x17x56x56 | reference (ms/clip) | vectorised (ms/clip) | speed-up | max abs diff |",
+            "| --- | --- | --- | --- | --- |"]
+    for persons in (1, 2):
+        kp, score = random_clip(persons)
+        ref = median_ms(lambda: reference_keypoint_heatmaps(kp, score, 56, 56), max(3, repeat // 4), 1)
+        vec = median_ms(lambda: keypoint_heatmaps(kp, score, 56, 56), repeat)
+        diff = np.abs(reference_keypoint_heatmaps(kp, score, 56, 56) - keypoint_heatmaps(kp, score, 56, 56)).max()
+        rows.append(f"| {persons} person(s) | {ref:.2f} | {vec:.2f} | {ref / vec:.1f}x | {diff:.1e} |")
+    return rows
+
+
+def count_flops(model, shape) -> int:
+    """Conv3D and Linear multiply-adds x 2 (one multiply-add = 2 FLOPs); BN/ReLU/pooling ignored."""
+    import paddle
+    total = [0]
+
+    def conv_hook(layer, inp, out):
+        k = int(np.prod(layer.weight.shape[1:]))
+        total[0] += 2 * k * int(np.prod(out.shape))
+
+    def fc_hook(layer, inp, out):
+        total[0] += 2 * int(layer.weight.shape[0]) * int(np.prod(out.shape))
+    hooks = [m.register_forward_post_hook(conv_hook if isinstance(m, paddle.nn.Conv3D) else fc_hook)
+             for m in model.sublayers() if isinstance(m, (paddle.nn.Conv3D, paddle.nn.Linear))]
+    with paddle.no_grad():
+        model(paddle.zeros(shape))
+    for h in hooks:
+        h.remove()
+    return total[0]
+
+
+def bench_model(args) -> list[str]:
+    import paddle
+    from export_model import SoftmaxWrapper
+    from infer import create_ort_predictor, create_paddle_predictor
+    from models import build_model
+    paddle.set_device("cpu")
+    cfg = {"model": {"num_classes": 101}, "data": {"clip_len": 48, "test_size": 56}}
+    model = build_model(cfg["model"])
+    model.eval()
+    shape = [1, 17, 48, 56, 56]
+    x = (np.random.RandomState(0).rand(*shape) ** 20).astype("float32")
+    params = sum(int(p.size) for p in model.parameters() if not p.stop_gradient)
+    flops = count_flops(model, shape)
+    tmp_dir = tempfile.TemporaryDirectory()
+    tmp = tmp_dir.name
+    net = SoftmaxWrapper(model)
+    net.eval()
+    spec = [paddle.static.InputSpec([None, 17, None, 56, 56], "float32", "x")]
+    paddle.jit.save(paddle.jit.to_static(net, input_spec=spec, full_graph=True), os.path.join(tmp, "model"))
+    import paddle2onnx
+    paddle2onnx.export(os.path.join(tmp, "model.json"), os.path.join(tmp, "model.pdiparams"),
+                       os.path.join(tmp, "model.onnx"), opset_version=13)
+    results = {}
+    for threads in args.threads:
+        if threads == int(os.environ["OMP_NUM_THREADS"]):  # dygraph's thread count is fixed at start-up
+            xt = paddle.to_tensor(x)
+            with paddle.no_grad():
+                results[("Paddle dygraph", threads)] = median_ms(lambda: net(xt), args.repeat)
+        for mkl in (True, False):
+            ns = argparse.Namespace(use_gpu=False, use_tensorrt=False, cpu_threads=threads, enable_mkldnn=mkl,
+                                    ir_optim=True, precision="fp32", batch_size=1, gpu_mem=0)
+            run, _ = create_paddle_predictor(ns, os.path.join(tmp, "model.json"), os.path.join(tmp, "model.pdiparams"))
+            results[(f"Paddle Inference, oneDNN {'on' if mkl else 'off'}", threads)] = median_ms(lambda: run(x),
+                                                                                                   args.repeat)
+        run, _ = create_ort_predictor(argparse.Namespace(cpu_threads=threads), os.path.join(tmp, "model.onnx"))
+        results[("ONNX Runtime", threads)] = median_ms(lambda: run(x), args.repeat)
+        if args.torch_ref:
+            import torch
+            sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
+            from torch_ref import build_torch_model
+            torch.set_num_threads(threads)
+            tm = build_torch_model(101).eval()
+            xt_t = torch.from_numpy(x)
+            with torch.no_grad():
+                results[("torch reference", threads)] = median_ms(lambda: tm(xt_t), args.repeat)
+    tmp_dir.cleanup()
+    rows = [f"PoseC3D SlowOnly-R50, 101 classes: {params:,} parameters, {flops / 1e9:.2f} GFLOPs per view "
+            f"(input {shape[1:]}, multiply-add = 2 FLOPs)", "",
+            "| backend | threads | ms / view (median of %d) | ratio to torch |" % args.repeat, "| --- | --- | --- | --- |"]
+    for (name, threads), ms in results.items():
+        ref = results.get(("torch reference", threads))
+        rows.append(f"| {name} | {threads} | {ms:.1f} | {ms / ref:.2f} |" if ref else f"| {name} | {threads} | {ms:.1f} | - |")
+    return rows
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--torch_ref", default=None, help="path of alignment/PaddlePoseC3D/torch_ref")
+    p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--skip_model", action="store_true", help="only the heatmap benchmark")
+    args = p.parse_args()
+    print("\n".join(bench_heatmaps(max(args.repeat, 20))))
+    if not args.skip_model:
+        print()
+        print("\n".join(bench_model(args)))
+
+
+if __name__ == "__main__":
+    main()

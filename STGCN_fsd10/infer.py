@@ -1,0 +1,172 @@
+"""Paddle Inference (or ONNX Runtime) on an FSD-10 .npy file with an exported model.
+
+    python infer.py --model_dir ./inference --input_file data/fsd10/test_A_data.npy --config configs/stgcn_fsd10.yaml
+The input is a data file [N, C, T, 25, M] or one sample [C, T, 25, M]; the config gives the window
+and the pipeline (AutoPadding + SkeletonNorm), the same as training.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+from datasets.fsd10 import validate_data  # noqa: E402
+from datasets.transforms import build_transforms  # noqa: E402
+from utils.common import UserError, load_config, run_main, str2bool  # noqa: E402
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="ST-GCN inference with Paddle Inference or ONNX Runtime")
+    p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
+    p.add_argument("--params_file", default=None, help="model.pdiparams")
+    p.add_argument("--model_dir", default=None, help="instead of --model_file/--params_file")
+    p.add_argument("--input_file", default="test_tipc/data/mini/example_sample.npy")
+    p.add_argument("--config", default="configs/stgcn_fsd10.yaml", help="gives window size and channels")
+    p.add_argument("-b", "--batch_size", type=int, default=1)
+    p.add_argument("--use_gpu", type=str2bool, default=False)
+    p.add_argument("--enable_mkldnn", type=str2bool, default=True)
+    p.add_argument("--cpu_threads", type=int, default=1)
+    p.add_argument("--use_tensorrt", type=str2bool, default=False)
+    p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
+    p.add_argument("--ir_optim", type=str2bool, default=True)
+    p.add_argument("--gpu_mem", type=int, default=8000)
+    p.add_argument("--enable_benchmark", type=str2bool, default=False)
+    p.add_argument("--backend", choices=["paddle", "onnxruntime"], default="paddle")
+    return p.parse_args(argv)
+
+
+def resolve_model(args: argparse.Namespace) -> tuple:
+    """(model file, params file); a .pdmodel/.json name that does not exist falls back to the other."""
+    if args.model_dir:
+        model_file = os.path.join(args.model_dir, "model.json")
+        params_file = args.params_file or os.path.join(args.model_dir, "model.pdiparams")
+    else:
+        model_file, params_file = args.model_file, args.params_file
+    if not model_file or not params_file:
+        raise UserError("no model given, pass --model_dir <export dir> or --model_file and --params_file")
+    if not os.path.isfile(model_file):
+        stem, ext = os.path.splitext(model_file)
+        other = stem + (".pdmodel" if ext == ".json" else ".json")
+        if os.path.isfile(other):
+            model_file = other
+    for path in (model_file, params_file):
+        if not os.path.isfile(path):
+            raise UserError(f"model file not found, {path}, run export_model.py first")
+    return model_file, params_file
+
+
+def load_inputs(path: str, in_channels: int) -> np.ndarray:
+    """[N, C, T, V, M] from a data file or a single sample."""
+    if not os.path.isfile(path):
+        raise UserError(f"input file not found, {path}, pass --input_file <*.npy>")
+    data = np.load(path, mmap_mode="r")
+    if data.ndim == 4:
+        data = data[None]
+    validate_data(data, path, in_channels)
+    return data
+
+
+class PaddlePredictor:
+    def __init__(self, args: argparse.Namespace) -> None:
+        from paddle import inference
+        model_file, params_file = resolve_model(args)
+        config = inference.Config(model_file, params_file)
+        if args.use_gpu:
+            config.enable_use_gpu(args.gpu_mem, 0)
+            if args.use_tensorrt:
+                precision = {"fp32": inference.PrecisionType.Float32, "fp16": inference.PrecisionType.Half,
+                             "int8": inference.PrecisionType.Int8}[args.precision]
+                config.enable_tensorrt_engine(precision_mode=precision, max_batch_size=args.batch_size)
+        else:
+            config.disable_gpu()
+            config.set_cpu_math_library_num_threads(args.cpu_threads)
+            if args.enable_mkldnn:
+                config.enable_mkldnn()
+                config.set_mkldnn_cache_capacity(10)
+                if args.precision == "fp16":
+                    config.enable_mkldnn_bfloat16()
+            else:
+                config.disable_mkldnn()  # on by default in Paddle 3
+        config.switch_ir_optim(args.ir_optim)
+        if model_file.endswith(".pdmodel"):  # breaks create_predictor on PIR (.json) models
+            config.enable_memory_optim()
+        self.config = config
+        self.predictor = inference.create_predictor(config)
+        self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
+        self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        self.input.reshape(x.shape)
+        self.input.copy_from_cpu(x)
+        self.predictor.run()
+        return self.output.copy_to_cpu()
+
+
+class OnnxPredictor:
+    def __init__(self, args: argparse.Namespace) -> None:
+        import onnxruntime
+        directory = args.model_dir or os.path.dirname(args.model_file or "")
+        path = os.path.join(directory, "model.onnx")
+        if not os.path.isfile(path):
+            raise UserError(f"ONNX model not found, {path}, run export_model.py --onnx True")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = args.cpu_threads
+        self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        self.name = self.session.get_inputs()[0].name
+        self.config = {"runtime_device": "cpu", "ir_optim": True, "enable_mkldnn": False,
+                       "cpu_math_library_num_threads": args.cpu_threads}
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.name: x})[0]
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    cfg = load_config(args.config)
+    data = load_inputs(args.input_file, cfg["model"].get("in_channels", 2))
+    transform = build_transforms(cfg)
+    predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
+    print("Inference model(STGCN)...")
+    autolog = None
+    if args.enable_benchmark:
+        try:
+            import auto_log
+        except ImportError:
+            from utils import auto_log
+        autolog = auto_log.AutoLogger(
+            model_name="STGCN", model_precision=args.precision, batch_size=args.batch_size,
+            data_shape="dynamic", save_path="./output/auto_log.lpg", inference_config=predictor.config,
+            pids=os.getpid(), process_name=None, gpu_ids="auto" if args.use_gpu else None,
+            time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=2)
+        # time enough batches that more than `warmup` are measured
+        repeats = max(1, -(-(autolog.times.warmup + 8) * args.batch_size // len(data)))
+        index = np.tile(np.arange(len(data)), repeats)
+    else:
+        index = np.arange(len(data))
+    name = os.path.basename(args.input_file)
+    for start in range(0, len(index), args.batch_size):
+        batch = index[start:start + args.batch_size]
+        if autolog:
+            autolog.times.start()
+        x = np.stack([transform(np.asarray(data[i])) for i in batch])
+        if autolog:
+            autolog.times.stamp()
+        probs = predictor(x)
+        if autolog:
+            autolog.times.stamp()
+        classes, scores = probs.argmax(axis=1), probs.max(axis=1)
+        if autolog:
+            autolog.times.end(stamp=True)
+            continue
+        for i, cls, score in zip(batch, classes, scores):
+            print(f"Current video file: {name}[{i}]")
+            print(f"\ttop-1 class: {int(cls)}")
+            print(f"\ttop-1 score: {float(score):.6f}")
+    if autolog:
+        autolog.report()
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,111 @@
+"""ST-GCN backbone (paper Fig. 2/3): data BN, 10 spatial-temporal graph conv blocks, edge importance, pooling.
+
+Sub-layer names follow PaddleVideo's STGCN backbone (data_bn, st_gcn_networks.i.{gcn.conv, tcn.k,
+residual.k}, edge_importance.i, buffer A) so its released STGCN_fsd.pdparams loads directly.
+"""
+from typing import Tuple
+
+import paddle
+import paddle.nn as nn
+
+from .graph import Graph
+
+
+class ConvTemporalGraphical(nn.Layer):
+    """Spatial graph convolution: a 1x1 conv to K*C_out maps, then a sum over the K partitions of A."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.conv = nn.Conv2D(in_channels, out_channels * kernel_size, kernel_size=1)
+
+    def forward(self, x: paddle.Tensor, A: paddle.Tensor) -> paddle.Tensor:
+        x = self.conv(x)  # [N, K*C, T, V]
+        n, kc, t, v = x.shape
+        x = x.reshape([0, self.kernel_size, kc // self.kernel_size, -1, v])
+        return paddle.einsum("nkctv,kvw->nctw", x, A)
+
+
+class STGCNBlock(nn.Layer):
+    """One st_gcn block: graph conv -> BN-ReLU-temporal conv (9x1)-BN-Dropout, plus a residual, then ReLU."""
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Tuple[int, int],
+                 stride: int = 1, dropout: float = 0.0, residual: bool = True) -> None:
+        super().__init__()
+        t_kernel, s_kernel = kernel_size
+        self.gcn = ConvTemporalGraphical(in_channels, out_channels, s_kernel)
+        self.tcn = nn.Sequential(
+            nn.BatchNorm2D(out_channels),
+            nn.ReLU(),
+            nn.Conv2D(out_channels, out_channels, (t_kernel, 1), (stride, 1), ((t_kernel - 1) // 2, 0)),
+            nn.BatchNorm2D(out_channels),
+            nn.Dropout(dropout),
+        )
+        if not residual:
+            self.residual = None
+        elif in_channels == out_channels and stride == 1:
+            self.residual = nn.Identity()
+        else:  # match channels and time stride with a 1x1 conv
+            self.residual = nn.Sequential(
+                nn.Conv2D(in_channels, out_channels, kernel_size=1, stride=(stride, 1)),
+                nn.BatchNorm2D(out_channels),
+            )
+        self.relu = nn.ReLU()
+
+    def forward(self, x: paddle.Tensor, A: paddle.Tensor) -> paddle.Tensor:
+        y = self.tcn(self.gcn(x, A))
+        if self.residual is not None:
+            y = y + self.residual(x)
+        return self.relu(y)
+
+
+class STGCN(nn.Layer):
+    """Input [N, C, T, V, M] -> pooled features [N, 256, 1, 1] (averaged over the M persons)."""
+
+    # (in, out, temporal stride) of blocks 2..10; block 1 is C -> 64 without residual
+    BLOCKS = [(64, 64, 1), (64, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 1), (128, 128, 1),
+              (128, 256, 2), (256, 256, 1), (256, 256, 1)]
+
+    def __init__(self, in_channels: int = 2, layout: str = "fsd10", strategy: str = "spatial",
+                 edge_importance_weighting: bool = True, dropout: float = 0.0,
+                 temporal_kernel_size: int = 9) -> None:
+        super().__init__()
+        self.graph = Graph(layout=layout, strategy=strategy)
+        self.register_buffer("A", paddle.to_tensor(self.graph.A, dtype="float32"))
+        num_subsets, num_node = self.graph.A.shape[:2]
+        self.in_channels, self.num_node = in_channels, num_node
+        kernel = (temporal_kernel_size, num_subsets)
+        self.data_bn = nn.BatchNorm1D(in_channels * num_node)
+        # the first block keeps dropout 0, as in both official implementations
+        blocks = [STGCNBlock(in_channels, 64, kernel, 1, residual=False)]
+        blocks += [STGCNBlock(i, o, kernel, s, dropout=dropout) for i, o, s in self.BLOCKS]
+        self.st_gcn_networks = nn.LayerList(blocks)
+        self.edge_importance = None
+        if edge_importance_weighting:
+            self.edge_importance = nn.ParameterList([
+                self.create_parameter(self.graph.A.shape, default_initializer=nn.initializer.Constant(1.0))
+                for _ in blocks])
+        self.pool = nn.AdaptiveAvgPool2D(1)
+        self.init_weights()
+
+    def init_weights(self) -> None:
+        normal, zeros = nn.initializer.Normal(0.0, 0.02), nn.initializer.Constant(0.0)
+        for layer in self.sublayers():
+            if isinstance(layer, nn.Conv2D):
+                normal(layer.weight)
+                zeros(layer.bias)
+            elif isinstance(layer, (nn.BatchNorm1D, nn.BatchNorm2D)):
+                nn.initializer.Normal(1.0, 0.02)(layer.weight)
+                zeros(layer.bias)
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        _, c, _, v, m = x.shape  # C, V, M are fixed; N and T may be dynamic (-1) when exported
+        # data BN normalises each (joint, channel) pair over time: [N*M, V*C, T]
+        x = x.transpose([0, 4, 3, 1, 2]).flatten(0, 1).flatten(1, 2)
+        x = self.data_bn(x)
+        x = x.reshape([0, v, c, -1]).transpose([0, 2, 3, 1])  # [N*M, C, T, V]
+        for i, block in enumerate(self.st_gcn_networks):
+            A = self.A * self.edge_importance[i] if self.edge_importance is not None else self.A
+            x = block(x, A)
+        x = self.pool(x)  # [N*M, 256, 1, 1]
+        return x.reshape([-1, m, x.shape[1], 1, 1]).mean(axis=1)

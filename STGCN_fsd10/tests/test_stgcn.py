@@ -1,0 +1,41 @@
+import paddle
+import pytest
+
+from models import build_model
+
+
+def trainable(model) -> int:
+    # Paddle keeps BN running statistics as non-trainable parameters; torch counts only the trainable ones
+    return sum(int(p.size) for p in model.parameters() if not p.stop_gradient)
+
+
+def test_parameter_count_fsd10():
+    model = build_model({"in_channels": 2, "num_classes": 30})
+    assert trainable(model) == 3_090_880
+    assert sum(int(p.size) for p in model.backbone.edge_importance) == 10 * 3 * 25 * 25
+
+
+def test_paddlevideo_parameter_names():
+    names = set(build_model({"num_classes": 30}).state_dict())
+    assert len(names) == 149
+    for key in ["backbone.A", "backbone.data_bn._variance", "backbone.st_gcn_networks.0.gcn.conv.weight",
+                "backbone.st_gcn_networks.0.tcn.2.weight", "backbone.st_gcn_networks.4.residual.0.weight",
+                "backbone.st_gcn_networks.7.residual.1._mean", "backbone.edge_importance.9", "head.fcn.weight"]:
+        assert key in names
+    assert "backbone.st_gcn_networks.0.residual.0.weight" not in names  # block 1 has no residual
+    assert "backbone.st_gcn_networks.1.residual.0.weight" not in names  # identity residual
+
+
+@pytest.mark.parametrize("frames", [16, 23])
+def test_output_shape_any_window(frames):
+    model = build_model({"num_classes": 30})
+    model.eval()
+    out = model(paddle.randn([2, 2, frames, 25, 1]))
+    assert out.shape == [2, 30]
+
+
+def test_ntu_layout_two_persons():
+    model = build_model({"in_channels": 3, "num_classes": 60, "layout": "ntu-rgb+d", "dropout": 0.5})
+    model.eval()
+    assert model(paddle.randn([1, 3, 12, 25, 2])).shape == [1, 60]
+    assert model.backbone.data_bn.weight.shape == [75]  # V * C

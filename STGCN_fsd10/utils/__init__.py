@@ -1,0 +1,1 @@
+"""Helpers shared by every script of this folder (one place, no copies)."""

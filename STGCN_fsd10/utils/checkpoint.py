@@ -1,0 +1,86 @@
+"""Checkpoints: atomic directory writes, resume state, and loading pretrained weights with a report."""
+import json
+import os
+import shutil
+from typing import Any, Dict, Optional
+
+import numpy as np
+import paddle
+
+from utils.common import UserError
+
+HEAD_KEYS = ("head.fcn.weight", "head.fcn.bias")
+
+
+def save_dir_atomic(dst: str, files: Dict[str, Any]) -> None:
+    """Write files into `<dst>.tmp-<pid>`, then swap it in, so a kill never leaves a half checkpoint.
+
+    files maps a name to a state dict (saved with paddle.save) or, for `*.json`, a plain dict.
+    """
+    tmp = f"{dst}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    for name, obj in files.items():
+        if name.endswith(".json"):
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                json.dump(obj, f, indent=1)
+        else:
+            paddle.save(obj, os.path.join(tmp, name))
+    old = f"{dst}.old-{os.getpid()}"
+    if os.path.exists(dst):
+        os.replace(dst, old)
+    os.replace(tmp, dst)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def load_state_dict(path: str) -> Dict[str, Any]:
+    if not os.path.isfile(path):
+        raise UserError(f"checkpoint not found, {path}, pass the path of a model.pdparams")
+    try:
+        state = paddle.load(path)
+    except Exception as err:  # paddle raises many types on a corrupt or foreign file
+        raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), "
+                        "pass a .pdparams written by paddle.save (convert torch files with tools/convert_weights.py)") from err
+    if not isinstance(state, dict):
+        raise UserError(f"checkpoint {path} holds no state dict, pass a model.pdparams")
+    return state
+
+
+def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok: bool = False) -> None:
+    """Load weights by name, reporting every missing, unexpected or reshaped key.
+
+    With new_head_ok (fine-tuning), a classifier head that is missing or has another class count is
+    re-initialised with a warning. The graph buffer A must match (another joint layout or strategy is
+    refused); any other mismatch is a UserError.
+    """
+    say = logger.warning if logger else print
+    info = logger.info if logger else print
+    state = load_state_dict(path)
+    own = model.state_dict()
+    tolerated = HEAD_KEYS if new_head_ok else ()
+    missing = [k for k in own if k not in state and k != "backbone.A" and k not in tolerated]
+    unexpected = [k for k in state if k not in own]
+    reshaped = [k for k in own if k in state and list(np.shape(state[k])) != list(own[k].shape)]
+    if missing or unexpected or [k for k in reshaped if k not in tolerated]:
+        raise UserError(f"checkpoint of another model, {path}: missing {missing[:5]}, unexpected "
+                        f"{unexpected[:5]}, reshaped {reshaped[:5]}; pass an ST-GCN checkpoint with the same "
+                        "model.in_channels/layout (convert yysijie torch weights with tools/convert_weights.py)")
+    if "backbone.A" in state and not np.allclose(np.asarray(state["backbone.A"]), own["backbone.A"].numpy(), atol=1e-6):
+        raise UserError(f"checkpoint {path} was trained on another skeleton graph (buffer A differs), "
+                        "set model.layout/strategy to the checkpoint's (fsd10 or ntu-rgb+d)")
+    for key in reshaped:
+        say(f"{key}: checkpoint shape {list(np.shape(state[key]))}, model {list(own[key].shape)}: "
+            "re-initialised (different class count)")
+        state.pop(key)
+    for key in HEAD_KEYS:
+        if key not in state and key not in reshaped:
+            say(f"{key} missing in the checkpoint: re-initialised")
+    if "backbone.A" not in state:
+        say("backbone.A missing in the checkpoint: using the graph built from the config")
+    model.set_state_dict(state)
+    info(f"loaded pretrained weights from {path} ({len([k for k in own if k in state])} of {len(own)} tensors)")
+
+
+def read_json(path: str) -> Optional[Dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)

@@ -1,0 +1,86 @@
+"""User errors, flag parsing, config loading, seeding and logging."""
+import argparse
+import logging
+import os
+import random
+import sys
+from typing import Any, Callable, Dict, Optional
+
+import numpy as np
+import yaml
+
+
+class UserError(Exception):
+    """A mistake the user can fix; scripts print `error: <message>` and exit with status 2."""
+
+
+def str2bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "y"):
+        return True
+    if text in ("false", "0", "no", "n", "none"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected True or False, got {value!r}")
+
+
+def run_main(main: Callable[[], Any]) -> None:
+    """Run a script's main(); a UserError becomes one `error:` line on stderr and exit status 2."""
+    try:
+        main()
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
+
+
+def default_device() -> str:
+    import paddle
+    if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0:
+        return "gpu"
+    return "cpu"
+
+
+def set_device(device: str) -> None:
+    import paddle
+    if device == "gpu" and not paddle.is_compiled_with_cuda():
+        raise UserError("--device gpu asked, but this paddle build has no CUDA, "
+                        "install paddlepaddle-gpu or pass --device cpu")
+    paddle.set_device(device)
+
+
+def load_config(path: str) -> Dict[str, Any]:
+    if not os.path.isfile(path):
+        raise UserError(f"config file not found, {path}, pass --config configs/<name>.yaml")
+    with open(path, encoding="utf-8") as f:
+        cfg = yaml.safe_load(f)
+    for section in ("model", "data", "train"):
+        cfg.setdefault(section, {})
+    return cfg
+
+
+def seed_everything(seed: int) -> None:
+    import paddle
+    random.seed(seed)
+    np.random.seed(seed)
+    paddle.seed(seed)
+
+
+def get_logger(log_file: Optional[str] = None, name: str = "stgcn") -> logging.Logger:
+    """Logger printing plain lines to stdout and, when given, mirroring them into log_file."""
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
+    fmt = logging.Formatter("[%(asctime)s] %(message)s", "%Y/%m/%d %H:%M:%S")
+    stream = logging.StreamHandler(sys.stdout)
+    stream.setFormatter(fmt)
+    logger.addHandler(stream)
+    if log_file:
+        os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
+        handler = logging.FileHandler(log_file, mode="a", encoding="utf-8")
+        handler.setFormatter(fmt)
+        logger.addHandler(handler)
+    return logger

@@ -1,0 +1,13 @@
+"""Step 1, Paddle: eval-mode fcn-testing logits of the converted model -> forward_paddle.npy."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402
+import paddle  # noqa: E402
+
+model = common.paddle_model(fcn_testing=True)
+with paddle.no_grad():
+    logits = model(paddle.to_tensor(common.fake("imgs_test")))
+common.save(os.path.dirname(os.path.abspath(__file__)), "forward", "paddle",
+            {"logits": logits.numpy().reshape(-1, common.NUM_CLASSES)})

@@ -1,0 +1,12 @@
+"""Step 1, torch reference: fcn-testing logits -> forward_torch.npy."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402
+import torch  # noqa: E402
+
+model = common.torch_model()
+with torch.no_grad():
+    logits = model.forward_test(torch.from_numpy(common.fake("imgs_test")))
+common.save(os.path.dirname(os.path.abspath(__file__)), "forward", "torch", {"logits": logits.numpy()})

@@ -1,0 +1,13 @@
+"""Step 2, Paddle side: PaddleMVF's utils/metrics.py on fixed scores -> metric_paddle.npy."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402
+
+sys.path.insert(0, common.MODEL_DIR)
+from utils.metrics import evaluate  # noqa: E402
+
+m = evaluate(common.fake("metric_scores"), common.fake("metric_labels"))
+common.save(os.path.dirname(os.path.abspath(__file__)), "metric", "paddle",
+            {"top1_acc": m["top1"], "top5_acc": m["top5"], "mean_class_accuracy": m["mean_class_acc"]})

@@ -1,0 +1,21 @@
+"""Step 4, Paddle: 5 steps of nesterov Momentum (lr 1e-3, wd 5e-4, eval mode) -> bp_align_paddle.npy."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402
+import paddle  # noqa: E402
+import paddle.nn.functional as F  # noqa: E402
+
+model = common.paddle_model(fcn_testing=False)
+opt = paddle.optimizer.Momentum(common.LR, common.MOMENTUM, parameters=model.parameters(),
+                                use_nesterov=True, weight_decay=common.WEIGHT_DECAY)
+imgs, labels = paddle.to_tensor(common.fake("imgs_train")), paddle.to_tensor(common.fake("labels"))
+losses = {}
+for i in range(common.STEPS):
+    loss = F.cross_entropy(model(imgs).mean(axis=1), labels)
+    loss.backward()
+    opt.step()
+    opt.clear_grad()
+    losses[f"loss_{i}"] = loss.numpy()
+common.save(os.path.dirname(os.path.abspath(__file__)), "bp_align", "paddle", losses)

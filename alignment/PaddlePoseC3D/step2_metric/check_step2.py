@@ -1,0 +1,9 @@
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from common import DATA, check  # noqa: E402
+
+check(os.path.join(DATA, "metric_torch.npy"), os.path.join(DATA, "metric_paddle.npy"),
+      os.path.join(HERE, "metric_diff.log"))

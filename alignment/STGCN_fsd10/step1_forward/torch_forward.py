@@ -1,0 +1,15 @@
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+import common  # noqa: E402
+import torch  # noqa: E402
+from reprod_log import ReprodLogger  # noqa: E402
+
+model = common.torch_model()
+logger = ReprodLogger()
+with torch.no_grad():
+    logger.add("logits", model(torch.from_numpy(np.load(common.FAKE_DATA))).numpy())
+logger.save(common.step_path("step1_forward", "forward_torch.npy"))

@@ -1,0 +1,238 @@
+"""Raw NTU RGB+D `.skeleton` files -> {train,eval}_data.npy [N, 3, 300, 25, 2] + {phase}_label.pkl.
+
+Follows the official generator: x, y, z of up to 4 Kinect bodies per frame, the 2 bodies with the most motion
+energy (std of x + y + z over their non-empty frames), zero padding to 300 frames, the dataset authors' list of
+samples with missing skeletons skipped, and pre_normalization (2s-AGCN) for the transformed variants.
+"""
+import logging
+import os
+import pickle
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+MAX_FRAME = 300
+MAX_BODY_KINECT = 4
+MAX_BODY = 2
+NUM_JOINT = 25
+IGNORE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'ignore.txt')
+
+XSUB_TRAIN_SUBJECTS = {1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38}
+XSUB120_TRAIN_SUBJECTS = XSUB_TRAIN_SUBJECTS | {
+    45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74, 78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93, 94,
+    95, 97, 98, 100, 103}
+XVIEW_TRAIN_CAMERAS = {2, 3}
+BENCHMARKS = ('ntu-xsub', 'ntu-xview', 'ntu-xsub120', 'ntu-xset120')
+
+
+class BadSkeletonFile(ValueError):
+    """A file that cannot be used (empty, truncated, NaN, no body); the generator skips it and counts it."""
+
+
+def parse_name(name: str) -> Dict[str, int]:
+    """'S001C002P003R002A013' -> setup, camera, subject, replication, action (1-based as in the name)."""
+    try:
+        return {'setup': int(name[1:4]), 'camera': int(name[5:8]), 'subject': int(name[9:12]),
+                'replication': int(name[13:16]), 'action': int(name[17:20])}
+    except ValueError:
+        raise BadSkeletonFile(f'{name} is not an NTU name SsssCcccPpppRrrrAaaa')
+
+
+def read_skeleton(path: str) -> np.ndarray:
+    """All bodies of a .skeleton file -> [MAX_BODY_KINECT, frames, 25, 3] (x, y, z in metres)."""
+    with open(path) as f:
+        tokens = [line.split() for line in f]
+    pos = 0
+
+    def next_line() -> List[str]:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise BadSkeletonFile(f'{path} is truncated at line {pos + 1}')
+        pos += 1
+        return tokens[pos - 1]
+
+    try:
+        num_frame = int(next_line()[0])
+        data = np.zeros((MAX_BODY_KINECT, min(num_frame, MAX_FRAME), NUM_JOINT, 3))
+        for t in range(num_frame):
+            num_body = int(next_line()[0])
+            for m in range(num_body):
+                next_line()  # bodyID, clipedEdges, hand states, isRestricted, lean, trackingState
+                num_joint = int(next_line()[0])
+                for j in range(num_joint):
+                    xyz = [float(v) for v in next_line()[:3]]
+                    if m < MAX_BODY_KINECT and j < NUM_JOINT and t < MAX_FRAME:
+                        data[m, t, j] = xyz
+    except (IndexError, ValueError) as e:
+        if isinstance(e, BadSkeletonFile):
+            raise
+        raise BadSkeletonFile(f'{path}: unreadable line {pos} ({e})')
+    if num_frame == 0:
+        raise BadSkeletonFile(f'{path} has zero frames')
+    if not np.isfinite(data).all():
+        raise BadSkeletonFile(f'{path} holds NaN/inf coordinates')
+    if not data.any():
+        raise BadSkeletonFile(f'{path} has no body in any frame')
+    return data
+
+
+def motion_energy(body: np.ndarray) -> float:
+    """std(x) + std(y) + std(z) over the frames where the body is present."""
+    present = body[body.sum(-1).sum(-1) != 0]
+    return 0.0 if len(present) == 0 else float(sum(present[:, :, c].std() for c in range(3)))
+
+
+def read_xyz(path: str) -> np.ndarray:
+    """Top-2 bodies by motion energy -> [3, frames, 25, 2] float32."""
+    data = read_skeleton(path)
+    energy = np.array([motion_energy(b) for b in data])
+    order = energy.argsort()[::-1][:MAX_BODY]
+    return data[order].transpose(3, 1, 2, 0).astype(np.float32)
+
+
+def is_train(info: Dict[str, int], benchmark: str) -> bool:
+    if benchmark == 'ntu-xsub':
+        return info['subject'] in XSUB_TRAIN_SUBJECTS
+    if benchmark == 'ntu-xview':
+        return info['camera'] in XVIEW_TRAIN_CAMERAS
+    if benchmark == 'ntu-xsub120':
+        return info['subject'] in XSUB120_TRAIN_SUBJECTS
+    if benchmark == 'ntu-xset120':
+        return info['setup'] % 2 == 0
+    raise ValueError(f'unknown benchmark {benchmark!r}, choose one of {BENCHMARKS}')
+
+
+def load_ignore_list(path: str = IGNORE_FILE) -> set:
+    with open(path) as f:
+        return {line.strip() for line in f if line.strip()}
+
+
+def list_samples(raw_dirs: Sequence[str], benchmark: str, phase: str, ignored: set) -> List[Tuple[str, int]]:
+    """(path, label) of every sample of the benchmark/phase; NTU-60 benchmarks only use setups 1-17."""
+    samples = []
+    for raw_dir in raw_dirs:
+        for fname in sorted(os.listdir(raw_dir)):
+            if not fname.endswith('.skeleton'):
+                continue
+            name = fname[:-len('.skeleton')]
+            try:
+                info = parse_name(name)
+            except BadSkeletonFile:
+                continue
+            if name in ignored or (benchmark in ('ntu-xsub', 'ntu-xview') and info['setup'] > 17):
+                continue
+            if is_train(info, benchmark) == (phase == 'train'):
+                samples.append((os.path.join(raw_dir, fname), info['action'] - 1))
+    return samples
+
+
+def rotation_matrix(axis: np.ndarray, theta: float) -> np.ndarray:
+    """Rotation by theta around axis (Euler-Rodrigues), identity for a degenerate axis/angle."""
+    if np.abs(axis).sum() < 1e-6 or abs(theta) < 1e-6:
+        return np.eye(3)
+    axis = np.asarray(axis, dtype=np.float64) / np.sqrt(np.dot(axis, axis))
+    a = np.cos(theta / 2.0)
+    b, c, d = -axis * np.sin(theta / 2.0)
+    aa, bb, cc, dd = a * a, b * b, c * c, d * d
+    bc, ad, ac, ab, bd, cd = b * c, a * d, a * c, a * b, b * d, c * d
+    return np.array([[aa + bb - cc - dd, 2 * (bc + ad), 2 * (bd - ac)],
+                     [2 * (bc - ad), aa + cc - bb - dd, 2 * (cd + ab)],
+                     [2 * (bd + ac), 2 * (cd - ab), aa + dd - bb - cc]])
+
+
+def angle_between(v1: np.ndarray, v2: np.ndarray) -> float:
+    n1, n2 = np.linalg.norm(v1), np.linalg.norm(v2)
+    if n1 == 0 or n2 == 0:
+        return 0.0
+    return float(np.arccos(np.clip(np.dot(v1 / n1, v2 / n2), -1.0, 1.0)))
+
+
+def pre_normalize_sample(sample: np.ndarray, zaxis=(0, 1), xaxis=(8, 4)) -> np.ndarray:
+    """2s-AGCN pre_normalization of one [3, T, 25, M] sample (see the module doc)."""
+    s = sample.transpose(3, 1, 2, 0).astype(np.float64)  # M, T, V, C
+    if s.sum() == 0:
+        return sample
+    for p in range(s.shape[0]):
+        person = s[p]
+        if person.sum() == 0:
+            continue
+        if person[0].sum() == 0:  # empty first frame: move every non-empty frame to the front
+            kept = person[person.sum(-1).sum(-1) != 0].copy()
+            person[:] = 0
+            person[:len(kept)] = kept
+        for f in range(len(person)):
+            if person[f].sum() == 0 and person[f:].sum() == 0:  # trailing empty frames: repeat the prefix
+                rest = len(person) - f
+                person[f:] = np.concatenate([person[:f]] * int(np.ceil(rest / f)), 0)[:rest]
+                break
+    center = s[0][:, 1:2, :].copy()
+    for p in range(s.shape[0]):
+        if s[p].sum() != 0:
+            mask = (s[p].sum(-1) != 0)[..., None]
+            s[p] = (s[p] - center) * mask
+    for (j0, j1), target in ((zaxis, [0, 0, 1]), (xaxis, [1, 0, 0])):
+        bone = s[0, 0, j1] - s[0, 0, j0]
+        rot = rotation_matrix(np.cross(bone, target), angle_between(bone, np.array(target, dtype=np.float64)))
+        for p in range(s.shape[0]):
+            if s[p].sum() == 0:
+                continue
+            frames = s[p].sum(-1).sum(-1) != 0
+            s[p][frames] = s[p][frames] @ rot.T
+    return s.transpose(3, 1, 2, 0).astype(np.float32)
+
+
+def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: bool = False,
+             ignore_file: str = IGNORE_FILE, logger: Optional[logging.Logger] = None,
+             progress: bool = True) -> Dict[str, Dict[str, int]]:
+    """Write {out_root}/{original|transformed}/{benchmark}/{train,eval}_data.npy + _label.pkl.
+
+    Returns per phase the number of samples written and skipped. Bad files are skipped and counted, never fatal.
+    """
+    from tqdm import tqdm
+    log = logger.info if logger else print
+    for d in raw_dirs:
+        if not os.path.isdir(d):
+            raise FileNotFoundError(f'raw skeleton folder {d} not found')
+    ignored = load_ignore_list(ignore_file)
+    out_dir = os.path.join(out_root, 'transformed' if transform else 'original', benchmark)
+    os.makedirs(out_dir, exist_ok=True)
+    stats = {}
+    for phase in ('train', 'eval'):
+        samples = list_samples(raw_dirs, benchmark, phase, ignored)
+        data = np.lib.format.open_memmap(os.path.join(out_dir, f'{phase}_data.tmp.npy'), mode='w+',
+                                         dtype=np.float32, shape=(len(samples), 3, MAX_FRAME, NUM_JOINT, MAX_BODY))
+        names, labels, lengths, skipped = [], [], [], 0
+        for path, label in tqdm(samples, desc=f'{benchmark} {phase}', disable=not progress, mininterval=2):
+            try:
+                xyz = read_xyz(path)
+            except BadSkeletonFile as e:
+                skipped += 1
+                log(f'skip: {e}')
+                continue
+            length = int(xyz.shape[1])
+            if transform:
+                padded = np.zeros((3, MAX_FRAME, NUM_JOINT, MAX_BODY), np.float32)
+                padded[:, :xyz.shape[1]] = xyz
+                xyz = pre_normalize_sample(padded)
+            data[len(names), :, :xyz.shape[1]] = xyz
+            names.append(os.path.basename(path)[:-len('.skeleton')])
+            labels.append(label)
+            lengths.append(length)
+        data.flush()
+        tmp_path, final_path = (os.path.join(out_dir, f'{phase}_data{s}.npy') for s in ('.tmp', ''))
+        if skipped:  # shrink to the samples kept, chunk by chunk (the full set does not fit in memory)
+            final = np.lib.format.open_memmap(final_path, mode='w+', dtype=np.float32,
+                                              shape=(len(names),) + data.shape[1:])
+            for i in range(0, len(names), 1024):
+                final[i:i + 1024] = data[i:min(i + 1024, len(names))]
+            final.flush()
+            del final, data
+            os.remove(tmp_path)
+        else:
+            del data
+            os.replace(tmp_path, final_path)
+        with open(os.path.join(out_dir, f'{phase}_label.pkl'), 'wb') as f:
+            pickle.dump((names, labels, lengths), f)
+        stats[phase] = {'written': len(names), 'skipped': skipped}
+        log(f'{benchmark} {phase}: {len(names)} samples written to {out_dir}, {skipped} bad files skipped')
+    return stats

@@ -1,0 +1,75 @@
+"""Export to a Paddle Inference model (softmax inside, dynamic batch) and optionally ONNX.
+
+    python export_model.py --config configs/2001.yaml --model_path output/best_model/model.pdparams --save_dir inference
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from utils import UserError, load_config, read_state_dict, run_main, str2bool  # noqa: E402
+
+def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
+    import numpy as np
+    import paddle
+    from models import build_model
+
+    class Exported(paddle.nn.Layer):
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+        def forward(self, x):
+            return paddle.nn.functional.softmax(self.net(x), axis=-1)
+
+    net = build_model(cfg)
+    state = read_state_dict(model_path)
+    missing = [k for k in net.state_dict() if k not in state]
+    if missing:
+        raise UserError(f'{model_path} lacks {len(missing)} keys of {cfg["model_type"]} (e.g. {missing[:2]}), '
+                        'check --config')
+    net.set_state_dict(state)
+    net.eval()
+    model = Exported(net)
+    model.eval()
+    spec = [paddle.static.InputSpec([None] + list(cfg['data_shape']), 'float32', 'x')]
+    static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
+    os.makedirs(save_dir, exist_ok=True)
+    prefix = os.path.join(save_dir, 'model')
+    paddle.jit.save(static, prefix)
+    # what infer.py needs to preprocess raw skeletons: frames kept and input streams
+    with open(os.path.join(save_dir, 'infer_cfg.json'), 'w') as f:
+        json.dump({'model_type': cfg['model_type'], 'num_class': cfg['num_class'], 'data_shape': cfg['data_shape'],
+                   'inputs': cfg['dataset_args'].get('inputs', 'JVB')}, f, indent=2)
+    print(f'Model is saved in {save_dir}.')
+    if onnx:
+        import onnxruntime as ort
+        import paddle2onnx
+        model_file = prefix + ('.json' if os.path.exists(prefix + '.json') else '.pdmodel')
+        paddle2onnx.export(model_file, prefix + '.pdiparams', prefix + '.onnx', opset_version=13,
+                           enable_onnx_checker=True)
+        x = np.random.RandomState(0).randn(2, *cfg['data_shape']).astype('float32')
+        ref = model(paddle.to_tensor(x)).numpy()
+        out = ort.InferenceSession(prefix + '.onnx', providers=['CPUExecutionProvider']).run(None, {'x': x})[0]
+        diff = float(np.abs(out - ref).max())
+        print(f'ONNX model is saved in {prefix}.onnx, max abs diff to Paddle: {diff:.2e}')
+        if diff > 1e-4:
+            raise RuntimeError(f'ONNX export differs from Paddle by {diff}')
+    return prefix
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--config', default='configs/2001.yaml')
+    p.add_argument('--model_path', default='./output/best_model/model.pdparams')
+    p.add_argument('--save_dir', default='./inference')
+    p.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx (paddle2onnx)')
+    args = p.parse_args()
+    cfg = load_config(args.config)
+    import paddle
+    paddle.set_device('cpu')
+    export(cfg, args.model_path, args.save_dir, args.onnx)
+
+if __name__ == '__main__':
+    run_main(main)

@@ -1,0 +1,40 @@
+"""ST-Joint attention (official Attention_Layer with att_type 'stja')."""
+import paddle
+import paddle.nn as nn
+import paddle.nn.functional as F
+
+
+class STJointAtt(nn.Layer):
+    """Pools over joints (-> frame descriptor) and over frames (-> joint descriptor), a shared bottleneck,
+    then one sigmoid map per axis; the attention is their outer product."""
+
+    def __init__(self, channel: int, reduct_ratio: int = 2, bias: bool = True, **kwargs):
+        super().__init__()
+        inner = channel // reduct_ratio
+        self.fcn = nn.Sequential(nn.Conv2D(channel, inner, 1, bias_attr=None if bias else False),
+                                 nn.BatchNorm2D(inner), nn.Hardswish())
+        self.conv_t = nn.Conv2D(inner, channel, 1)
+        self.conv_v = nn.Conv2D(inner, channel, 1)
+
+    def forward(self, x):
+        v = x.shape[3]
+        x_t = x.mean(axis=3, keepdim=True)                                  # N, C, T, 1
+        x_v = x.mean(axis=2, keepdim=True).transpose([0, 1, 3, 2])          # N, C, V, 1
+        x_att = self.fcn(paddle.concat([x_t, x_v], axis=2))
+        x_t, x_v = x_att[:, :, :-v], x_att[:, :, -v:]  # slices, not split: oneDNN's split fails here
+        att_t = F.sigmoid(self.conv_t(x_t))                                 # N, C, T, 1
+        att_v = F.sigmoid(self.conv_v(x_v.transpose([0, 1, 3, 2])))         # N, C, 1, V
+        return att_t * att_v
+
+
+class AttentionLayer(nn.Layer):
+    """act(BN(x * att(x)) + x)."""
+
+    def __init__(self, channel: int, act: nn.Layer, reduct_ratio: int = 2, bias: bool = True, **kwargs):
+        super().__init__()
+        self.att = STJointAtt(channel, reduct_ratio, bias)
+        self.bn = nn.BatchNorm2D(channel)
+        self.act = act
+
+    def forward(self, x):
+        return self.act(self.bn(x * self.att(x)) + x)

@@ -1,0 +1,126 @@
+"""Spatial graph layer and the temporal layers (Basic / Sep / SG) of EfficientGCN.
+
+Sub-layer names (conv, bn, residual, gcn, A, edge, depth_conv1, ...) follow the official implementation so
+that its checkpoints convert by name.
+"""
+import numpy as np
+import paddle
+import paddle.nn as nn
+
+
+def conv_bn(in_channel: int, out_channel: int, kernel=1, stride=1, padding=0, groups: int = 1,
+            bias: bool = True) -> nn.Sequential:
+    """Conv2D + BatchNorm2D, named .0 / .1 like torch's nn.Sequential."""
+    return nn.Sequential(
+        nn.Conv2D(in_channel, out_channel, kernel, stride, padding, groups=groups, bias_attr=None if bias else False),
+        nn.BatchNorm2D(out_channel))
+
+
+class SpatialGraphConv(nn.Layer):
+    """1x1 conv to (K partitions x out) channels, then aggregation over the joints with A[:K] * edge."""
+
+    def __init__(self, in_channel: int, out_channel: int, max_graph_distance: int, A: np.ndarray,
+                 bias: bool = True, edge: bool = True):
+        super().__init__()
+        self.s_kernel_size = max_graph_distance + 1
+        self.gcn = nn.Conv2D(in_channel, out_channel * self.s_kernel_size, 1, bias_attr=None if bias else False)
+        a = np.asarray(A[:self.s_kernel_size], dtype=np.float32)
+        # A is a frozen parameter (not a buffer) so that it sits in the state dict like the official one.
+        self.A = self.create_parameter(a.shape, attr=paddle.ParamAttr(trainable=False),
+                                       default_initializer=nn.initializer.Assign(a))
+        self.edge = self.create_parameter(a.shape, default_initializer=nn.initializer.Constant(1.0)) if edge \
+            else None
+
+    def forward(self, x):
+        x = self.gcn(x)
+        n, kc, t, v = x.shape
+        x = x.reshape([-1, self.s_kernel_size, kc // self.s_kernel_size, t, v])
+        adj = self.A * self.edge if self.edge is not None else self.A
+        return paddle.einsum('nkctv,kvw->nctw', x, adj)
+
+
+class SpatialGraphLayer(nn.Layer):
+    """Official Spatial_Graph_Layer: act(BN(SGC(x)) + residual(x))."""
+
+    def __init__(self, in_channel: int, out_channel: int, max_graph_distance: int, act: nn.Layer, A: np.ndarray,
+                 bias: bool = True, edge: bool = True, **kwargs):
+        super().__init__()
+        self.conv = SpatialGraphConv(in_channel, out_channel, max_graph_distance, A, bias, edge)
+        self.bn = nn.BatchNorm2D(out_channel)
+        self.residual = nn.Identity() if in_channel == out_channel else conv_bn(in_channel, out_channel, bias=bias)
+        self.act = act
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)) + self.residual(x))
+
+
+def temporal_residual(channel: int, stride: int, bias: bool) -> nn.Layer:
+    return nn.Identity() if stride == 1 else conv_bn(channel, channel, 1, (stride, 1), bias=bias)
+
+
+class TemporalBasicLayer(nn.Layer):
+    """Official Temporal_Basic_Layer: full (k x 1) temporal conv."""
+
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, bias: bool = True, stride: int = 1,
+                 **kwargs):
+        super().__init__()
+        pad = (temporal_window_size - 1) // 2
+        self.conv = nn.Conv2D(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
+                              bias_attr=None if bias else False)
+        self.bn = nn.BatchNorm2D(channel)
+        self.residual = temporal_residual(channel, stride, bias)
+        self.act = act
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)) + self.residual(x))
+
+
+class TemporalSepLayer(nn.Layer):
+    """Official Temporal_Sep_Layer (EpSep when expand_ratio > 0): [expand] -> depthwise -> pointwise."""
+
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, expand_ratio: int = 0,
+                 bias: bool = True, stride: int = 1, **kwargs):
+        super().__init__()
+        pad = (temporal_window_size - 1) // 2
+        inner = channel * expand_ratio if expand_ratio > 0 else channel
+        self.expand_conv = conv_bn(channel, inner, bias=bias) if expand_ratio > 0 else None
+        self.depth_conv = conv_bn(inner, inner, (temporal_window_size, 1), (stride, 1), (pad, 0), groups=inner,
+                                  bias=bias)
+        self.point_conv = conv_bn(inner, channel, bias=bias)
+        self.residual = temporal_residual(channel, stride, bias)
+        self.act = act
+
+    def forward(self, x):
+        res = self.residual(x)
+        if self.expand_conv is not None:
+            x = self.act(self.expand_conv(x))
+        x = self.act(self.depth_conv(x))
+        return self.point_conv(x) + res
+
+
+class TemporalSGLayer(nn.Layer):
+    """Official Temporal_SG_Layer (sandglass): dw -> pw (reduce) -> pw (expand) -> strided dw; no act after add."""
+
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, reduct_ratio: int = 2,
+                 bias: bool = True, stride: int = 1, **kwargs):
+        super().__init__()
+        pad = (temporal_window_size - 1) // 2
+        inner = channel // reduct_ratio
+        self.depth_conv1 = conv_bn(channel, channel, (temporal_window_size, 1), 1, (pad, 0), groups=channel,
+                                   bias=bias)
+        self.point_conv1 = conv_bn(channel, inner, bias=bias)
+        self.point_conv2 = conv_bn(inner, channel, bias=bias)
+        self.depth_conv2 = conv_bn(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
+                                   groups=channel, bias=bias)
+        self.residual = temporal_residual(channel, stride, bias)
+        self.act = act
+
+    def forward(self, x):
+        res = self.residual(x)
+        x = self.act(self.depth_conv1(x))
+        x = self.point_conv1(x)
+        x = self.act(self.point_conv2(x))
+        return self.depth_conv2(x) + res
+
+
+TEMPORAL_LAYERS = {'Basic': TemporalBasicLayer, 'Sep': TemporalSepLayer, 'SG': TemporalSGLayer}

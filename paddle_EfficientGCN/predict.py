@@ -1,0 +1,98 @@
+"""Predict the action of one skeleton sample (a raw NTU .skeleton file, or one row of a .npy).
+
+    python predict.py --config configs/2001.yaml --pretrained output/best_model/model.pdparams \
+        --input_file S001C001P001R001A001.skeleton --save_vis True
+--save_vis writes <save_dir>/<name>.png: the 3D skeleton at a few frames and the ST-Joint attention maps
+(frames x joints, mean over channels) of every attention layer of the main stream.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+from utils import UserError, load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
+
+
+def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
+    """skeleton [3, T, 25, M] (x, y, z); attention {layer: [T', 25]}."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    from models.graph import NTU_EDGES_1BASED
+    present = np.where(np.abs(skeleton).sum((0, 2, 3)) > 0)[0]
+    frames = present[np.linspace(0, len(present) - 1, 4).astype(int)] if len(present) else [0]
+    fig = plt.figure(figsize=(4 * max(len(frames), len(attention)), 8))
+    for i, t in enumerate(frames):
+        ax = fig.add_subplot(2, max(len(frames), len(attention)), i + 1, projection='3d')
+        for m in range(skeleton.shape[3]):
+            joints = skeleton[:, t, :, m]
+            if not joints.any():
+                continue
+            for a, b in NTU_EDGES_1BASED:  # Kinect: y up, z depth -> plot x, z, y
+                ax.plot(joints[0, [a - 1, b - 1]], joints[2, [a - 1, b - 1]], joints[1, [a - 1, b - 1]],
+                        color='C%d' % m)
+        ax.set_title(f'frame {t}')
+        ax.set_xlabel('x')
+        ax.set_ylabel('z')
+        ax.set_zlabel('y')
+    for i, (name, att) in enumerate(attention.items()):
+        ax = fig.add_subplot(2, max(len(frames), len(attention)), max(len(frames), len(attention)) + i + 1)
+        im = ax.imshow(att.T, aspect='auto', cmap='viridis')
+        ax.set_title(f'{name} attention')
+        ax.set_xlabel('frame (after stride)')
+        ax.set_ylabel('joint')
+        fig.colorbar(im, ax=ax)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--config', default='configs/2001.yaml')
+    p.add_argument('--pretrained', default='./output/best_model/model.pdparams')
+    p.add_argument('--input_file', required=True, help='.skeleton file or [N, 3, T, 25, M] .npy')
+    p.add_argument('--index', type=int, default=0, help='sample index in a .npy')
+    p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
+    p.add_argument('--save_vis', type=str2bool, default=False)
+    p.add_argument('--save_dir', default='./output/vis')
+    args = p.parse_args()
+    cfg = load_config(args.config)
+    set_device(args.device)
+    import paddle
+    from datasets.feeder import load_input_file
+    from datasets.transforms import Compose, MultiInput, TakeFirstFrames
+    from models import build_model
+
+    data, names, _ = load_input_file(args.input_file)
+    if not 0 <= args.index < len(data):
+        raise UserError(f'--index {args.index} out of range, {args.input_file} has {len(data)} samples')
+    sample = np.asarray(data[args.index])
+    num_frame = cfg['data_shape'][2]
+    x = Compose([TakeFirstFrames(num_frame), MultiInput(cfg['dataset_args'].get('inputs', 'JVB'))])(sample)
+    model = build_model(cfg)
+    load_pretrained(model, args.pretrained)
+    model.eval()
+    attention = {}
+    for name, layer in model.main_stream.named_children():
+        if name.endswith('_att'):
+            layer.att.register_forward_post_hook(
+                lambda _l, _i, out, name=name: attention.__setitem__(name, out.numpy()))
+    with paddle.no_grad():
+        prob = paddle.nn.functional.softmax(model(paddle.to_tensor(x[None])), -1).numpy()[0]
+    cls = int(prob.argmax())
+    print(f'{names[args.index]}: class {cls} (A{cls + 1:03d}), score {prob[cls]:.4f}')
+    if args.save_vis:
+        os.makedirs(args.save_dir, exist_ok=True)
+        path = os.path.join(args.save_dir, os.path.splitext(os.path.basename(names[args.index]))[0] + '.png')
+        maps = {k: v[0].mean(0) for k, v in attention.items()}  # person 0, mean over channels -> [T', V]
+        draw(sample[:, :num_frame], maps, f'{names[args.index]}: class {cls}, score {prob[cls]:.3f}', path)
+        print(f'visualisation saved to {path}')
+
+
+if __name__ == '__main__':
+    run_main(main)

@@ -1,0 +1,47 @@
+import copy
+import os
+import sys
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+
+@pytest.fixture(scope='session')
+def lite_cfg():
+    with open(os.path.join(ROOT, 'configs', 'lite.yaml')) as f:
+        return yaml.safe_load(f)
+
+
+@pytest.fixture(scope='session')
+def mini_root(tmp_path_factory):
+    """Mini raw .skeleton files -> the real reader -> npy split folder (x-sub)."""
+    from datasets.mini import generate_mini
+    from datasets.ntu_skeleton import generate
+    base = tmp_path_factory.mktemp('mini')
+    generate_mini(str(base / 'raw'), seed=0)
+    generate([str(base / 'raw')], str(base / 'npy'), 'ntu-xsub', progress=False)
+    return str(base / 'npy' / 'original' / 'ntu-xsub')
+
+
+def train_args(save_dir, **kw):
+    args = dict(dataset_root=None, pretrained=None, save_dir=str(save_dir), resume=None, max_iters=None,
+                log_iters=100, amp=False, use_vdl=False, eval_interval=None, progress=False)
+    args.update(kw)
+    return SimpleNamespace(**args)
+
+
+@pytest.fixture(scope='session')
+def trained_lite(lite_cfg, mini_root, tmp_path_factory):
+    """One lite training run (the TIPC recipe), shared by the learning, test.py and export checks."""
+    import paddle
+    from engine import train
+    paddle.set_device('cpu')
+    cfg = copy.deepcopy(lite_cfg)
+    save_dir = tmp_path_factory.mktemp('lite_train')
+    result = train(cfg, train_args(save_dir, dataset_root=mini_root))
+    return {'cfg': cfg, 'save_dir': str(save_dir), 'result': result, 'root': mini_root}

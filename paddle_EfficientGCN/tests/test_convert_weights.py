@@ -1,0 +1,51 @@
+import numpy as np
+import paddle
+import torch
+
+from models import build_model
+from tools.convert_weights import convert_state_dict, read_torch_checkpoint
+from utils import UserError, load_pretrained
+
+
+def torch_style_state(model):
+    """The official checkpoint's names: BN buffers as running_mean/var plus num_batches_tracked."""
+    out = {}
+    for k, v in model.state_dict().items():
+        k = k.replace('._mean', '.running_mean').replace('._variance', '.running_var')
+        out[k] = torch.from_numpy(v.numpy() + 0.5)
+        if k.endswith('running_var'):
+            out[k[:-len('running_var')] + 'num_batches_tracked'] = torch.tensor(7)
+    return out
+
+
+def test_convert_official_checkpoint_round_trip(lite_cfg, tmp_path):
+    model = build_model(lite_cfg)
+    ckpt = tmp_path / '2001_EfficientGCN-B0_ntu-xsub.pth.tar'
+    torch.save({'model': torch_style_state(model), 'optimizer': {}, 'epoch': 3}, ckpt)
+    state, skipped = convert_state_dict(read_torch_checkpoint(str(ckpt)))
+    assert all(k.endswith('num_batches_tracked') for k in skipped) and len(state) == len(model.state_dict())
+    dst = tmp_path / 'xsub.pdparams'
+    paddle.save({k: paddle.to_tensor(v) for k, v in state.items()}, str(dst))
+    fresh = build_model(lite_cfg)
+    load_pretrained(fresh, str(dst))
+    for k, v in fresh.state_dict().items():
+        np.testing.assert_allclose(v.numpy(), model.state_dict()[k].numpy() + 0.5, rtol=1e-6)
+
+
+def test_classifier_mismatch_reinitialised_other_mismatch_refused(lite_cfg, tmp_path):
+    import copy
+    model = build_model(lite_cfg)
+    path = tmp_path / 'm.pdparams'
+    paddle.save(model.state_dict(), str(path))
+    cfg60 = copy.deepcopy(lite_cfg)
+    cfg60['num_class'] = 60
+    reinit = load_pretrained(build_model(cfg60), str(path))
+    assert reinit == ['classifier.fc.weight', 'classifier.fc.bias']
+    cfg_b2 = copy.deepcopy(lite_cfg)
+    cfg_b2['model_type'] = 'EfficientGCN-B2'
+    try:
+        load_pretrained(build_model(cfg_b2), str(path))
+    except UserError as e:
+        assert 'another model' in str(e)
+    else:
+        raise AssertionError('a B0 checkpoint loaded into B2')

@@ -1,0 +1,78 @@
+import copy
+
+import numpy as np
+import paddle
+import pytest
+
+from models import build_model, rescale_block
+from models.efficientgcn import scale_coefficient
+
+B0_ARGS = [[48, 1, 0.5], [24, 1, 0.5], [64, 2, 1], [128, 2, 1]]
+
+
+def full_cfg(lite_cfg, model_type='EfficientGCN-B0'):
+    cfg = copy.deepcopy(lite_cfg)
+    cfg.update(model_type=model_type, num_class=60, data_shape=[3, 6, 288, 25, 2])
+    return cfg
+
+
+def test_rescale_block_uses_python_round():
+    assert rescale_block(B0_ARGS, [1.2, 1.35], 0) == [[48, 1, 0], [32, 1, 0], [64, 2, 1], [128, 2, 1]]
+    assert rescale_block(B0_ARGS, [1.2, 1.35], 2) == [[64, 1, 1], [32, 1, 1], [96, 2, 2], [192, 2, 2]]
+    assert rescale_block(B0_ARGS, [1.2, 1.35], 4) == [[96, 1, 2], [48, 1, 2], [128, 2, 3], [272, 2, 3]]
+    with pytest.raises(ValueError):
+        scale_coefficient('EfficientGCN-X')
+
+
+@pytest.mark.parametrize('model_type,trainable', [('EfficientGCN-B0', 306201), ('EfficientGCN-B2', 534465),
+                                                  ('EfficientGCN-B4', 1119945)])
+def test_parameter_count(lite_cfg, model_type, trainable):
+    model = build_model(full_cfg(lite_cfg, model_type))
+    params = model.parameters()
+    n_train = sum(int(np.prod(p.shape)) for p in params if not p.stop_gradient)
+    frozen = [p for p in params if p.stop_gradient]
+    assert n_train == trainable
+    assert len(frozen) == 11 and all(list(p.shape) == [3, 25, 25] for p in frozen)  # the 11 A tensors
+    edges = sum(int(np.prod(p.shape)) for n, p in model.named_parameters() if n.endswith('.edge'))
+    assert edges == 11 * 3 * 25 * 25
+    if model_type.endswith('B0'):
+        assert trainable - edges == 285576  # what thop counts: the README's 0.29M
+
+
+def test_b0_has_no_temporal_layer_in_input_branches_and_official_names(lite_cfg):
+    keys = list(build_model(full_cfg(lite_cfg)).state_dict())
+    assert not any(k.startswith('input_branches.') and '_tcn-' in k for k in keys)
+    for k in ['input_branches.2.init_bn._mean', 'input_branches.0.stem_scn.conv.A',
+              'input_branches.0.stem_scn.conv.edge', 'input_branches.0.stem_tcn.conv.weight',
+              'input_branches.1.block-1_att.att.conv_v.bias', 'main_stream.block-0_scn.residual.0.weight',
+              'main_stream.block-0_tcn-0.depth_conv1.0.weight', 'main_stream.block-1_tcn-0.point_conv2.1._variance',
+              'main_stream.block-1_tcn-0.residual.0.weight', 'main_stream.block-1_att.att.fcn.0.weight',
+              'classifier.fc.weight']:
+        assert k in keys, k
+
+
+def test_full_size_output_shape(lite_cfg):
+    paddle.seed(0)
+    model = build_model(full_cfg(lite_cfg))
+    model.eval()
+    with paddle.no_grad():
+        out = model(paddle.randn([1, 3, 6, 288, 25, 2]))
+    assert out.shape == [1, 60]
+
+
+@pytest.mark.parametrize('layer_type,expand', [('Sep', 0), ('Sep', 2), ('Basic', 0)])
+def test_other_temporal_layers(lite_cfg, layer_type, expand):
+    cfg = copy.deepcopy(lite_cfg)
+    cfg['model_args'].update(layer_type=layer_type, expand_ratio=expand)
+    model = build_model(cfg)
+    model.eval()
+    out = model(paddle.randn([2] + cfg['data_shape']))
+    assert out.shape == [2, cfg['num_class']]
+
+
+def test_init_follows_official(lite_cfg):
+    model = build_model(full_cfg(lite_cfg))
+    fc = model.classifier.fc.weight.numpy()
+    assert abs(fc.std() - 0.001) < 2e-4 and np.all(model.classifier.fc.bias.numpy() == 0)
+    w = model.main_stream['block-0_scn'].conv.gcn.weight.numpy()  # [192, 96, 1, 1]: fan_out 192
+    assert abs(w.std() - np.sqrt(2 / 192)) < 0.01
