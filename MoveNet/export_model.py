@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 
+from config import add_flags, get_config  # noqa: E402
 from models import MoveNet, MoveNetWithDecode  # noqa: E402
 from utils import UserError, load_weights, run_main, str2bool  # noqa: E402
 
@@ -72,15 +73,14 @@ def to_onnx(save_dir: str, layer=None, img_size: int = 192, opset: int = 11) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--config', default=None, help='accepted for symmetry with the other scripts (unused)')
     parser.add_argument('--model_path', default='./output/best_model/model.pdparams', help='.pdparams or .pth')
     parser.add_argument('--save_dir', default='./inference', help='output folder')
-    parser.add_argument('--img_size', type=int, default=192)
+    add_flags(parser)  # --config: the input size comes from DATA.img_size
     parser.add_argument('--with_decode', type=str2bool, default=False, help='put movenetDecode into the graph')
     parser.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx via paddle2onnx')
     args = parser.parse_args()
     paddle.set_device('cpu')
-    export(args.model_path, args.save_dir, args.with_decode, args.img_size, args.onnx)
+    export(args.model_path, args.save_dir, args.with_decode, get_config(args).DATA.img_size, args.onnx)
 
 
 if __name__ == '__main__':

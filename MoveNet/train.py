@@ -3,13 +3,11 @@ defaults of config.py; --config and the flags override them."""
 import argparse
 import json
 import os
-import random
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 import paddle.distributed as dist  # noqa: E402
 from tqdm import tqdm  # noqa: E402
@@ -18,7 +16,8 @@ from config import add_flags, get_config  # noqa: E402
 from datasets.coco_crops import CocoCropDataset  # noqa: E402
 from models import MoveNet  # noqa: E402
 from models.loss import MovenetLoss  # noqa: E402
-from utils import UserError, atomic_save_dir, get_logger, load_weights, run_main, seed_everything, set_device  # noqa: E402,E501
+from utils import (UserError, atomic_save_dir, get_logger, load_weights, rng_state, run_main, seed_everything,  # noqa: E402
+                   set_device, set_rng_state)
 from utils.engine import batch_acc, evaluate, make_loader  # noqa: E402
 
 
@@ -69,8 +68,7 @@ def main() -> None:
             state = json.load(f)
         start_epoch, iteration, best = state['epoch'], state['iteration'], state['best_metric']
         scheduler.set_state_dict(state['lr_scheduler'])
-        random.setstate(tuple(state['python_rng'][:1] + [tuple(state['python_rng'][1])] + state['python_rng'][2:]))
-        np.random.set_state(tuple(state['numpy_rng']))
+        set_rng_state(state['rng'])
         logger.info(f'resumed from {args.resume} at epoch {start_epoch}')
     net = paddle.DataParallel(model) if world > 1 else model
     scaler = paddle.amp.GradScaler() if cfg.TRAIN.amp else None
@@ -107,7 +105,8 @@ def main() -> None:
             optimizer.clear_grad()
             iteration += 1
             batch_cost += time.time() - tic
-            if rank == 0 and (iteration % cfg.TRAIN.log_iters == 0 or step + 1 == len(train_loader)):
+            last = step + 1 == len(train_loader) or bool(max_iters and iteration >= max_iters)
+            if rank == 0 and (iteration % cfg.TRAIN.log_iters == 0 or last):
                 n = cfg.TRAIN.log_iters if iteration % cfg.TRAIN.log_iters == 0 else (step % cfg.TRAIN.log_iters) + 1
                 acc = batch_acc(outputs, labels, kps_mask, cfg.TEST.hm_th, th)
                 ips = n * img.shape[0] / max(batch_cost, 1e-9)
@@ -140,13 +139,10 @@ def main() -> None:
                 best = metrics['acc']
                 atomic_save_dir(os.path.join(cfg.save_dir, 'best_model'), {'model.pdparams': model.state_dict()})
                 logger.info(f'new best acc {best:.4f}: saved {cfg.save_dir}/best_model/model.pdparams')
-        py_state = random.getstate()
         atomic_save_dir(os.path.join(cfg.save_dir, 'latest'), {
             'model.pdparams': model.state_dict(), 'model.pdopt': optimizer.state_dict(),
             'state.json': {'epoch': epoch + 1, 'iteration': iteration, 'best_metric': best,
-                           'lr_scheduler': scheduler.state_dict(),
-                           'python_rng': [py_state[0], list(py_state[1]), py_state[2]],
-                           'numpy_rng': [v.tolist() if isinstance(v, np.ndarray) else v for v in np.random.get_state()]}})
+                           'lr_scheduler': scheduler.state_dict(), 'rng': rng_state()}})
         if stop:
             break
     if vdl is not None:

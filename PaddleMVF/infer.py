@@ -130,7 +130,7 @@ def main(argv=None) -> None:
         run, config = create_paddle_predictor(args, model_file, params_file)
     else:
         run, config = create_onnx_predictor(args, model_file)
-    print(f"Inference model(MVF)...")
+    print("Inference model(MVF)...")
     if args.enable_benchmark:
         try:
             import auto_log

@@ -51,13 +51,17 @@ def main(argv=None) -> None:
     p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
     p.add_argument("--video", required=True, help="rawframes folder (img_00001.jpg ...) or video file")
     p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
-    p.add_argument("--class_index", default=None, help="UCF-101 classInd.txt (default: print class ids)")
+    p.add_argument("--class_index", default=None,
+                   help="UCF-101 classInd.txt (default: <config dataset_root>/annotations/classInd.txt if present, "
+                        "else class ids are printed)")
     p.add_argument("--save_vis", default=None, help="write a picture of the frames and the top-5 here")
     p.add_argument("--device", choices=("cpu", "gpu"), default=None)
     args = p.parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device or default_device())
-    names = read_class_names(args.class_index) if args.class_index else None
+    default_index = os.path.join(cfg["data"].get("dataset_root", ""), "annotations", "classInd.txt")
+    index = args.class_index or (default_index if os.path.isfile(default_index) else None)
+    names = read_class_names(index) if index else None
     results = load_input(args.video, build_pipeline(cfg["data"], "test"))
     model = build_model(cfg["model"])
     load_weights(model, args.pretrained, cfg["model"].get("mvf_freq", (0, 0, 1, 1)), log=lambda *_: None)

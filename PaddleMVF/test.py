@@ -13,8 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from datasets import build_dataset, build_loader  # noqa: E402
-from models import build_model  # noqa: E402
-from train import predict_scores  # noqa: E402
+from models import build_model, predict_scores  # noqa: E402
 from utils import default_device, load_config, run_main, set_device, str2bool  # noqa: E402
 from utils.checkpoint import load_weights  # noqa: E402
 from utils.metrics import evaluate  # noqa: E402

@@ -6,7 +6,6 @@
 import argparse
 import json
 import os
-import random
 import sys
 import time
 from datetime import timedelta
@@ -20,9 +19,9 @@ import paddle.nn.functional as F  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from datasets import build_dataset, build_loader  # noqa: E402
-from models import build_model  # noqa: E402
-from utils import (UserError, default_device, get_logger, load_config, run_main, seed_everything,  # noqa: E402
-                   set_device, str2bool)
+from models import build_model, predict_scores  # noqa: E402
+from utils import (UserError, default_device, get_logger, load_config, rng_state, run_main,  # noqa: E402
+                   seed_everything, set_device, set_rng_state, str2bool)
 from utils.checkpoint import load_weights, save_checkpoint  # noqa: E402
 from utils.lr import WarmupCosine  # noqa: E402
 from utils.metrics import evaluate  # noqa: E402
@@ -64,18 +63,6 @@ def merged_config(args: argparse.Namespace) -> dict:
         if getattr(args, key) is not None:
             cfg["train"][key] = getattr(args, key)
     return cfg
-
-
-@paddle.no_grad()
-def predict_scores(model: paddle.nn.Layer, loader) -> tuple:
-    """View-averaged softmax scores and labels over a loader."""
-    from models import average_views
-    model.eval()
-    scores, labels = [], []
-    for imgs, label in loader:
-        scores.append(average_views(model(imgs)).numpy())
-        labels.append(label.numpy().reshape(-1))
-    return np.concatenate(scores), np.concatenate(labels)
 
 
 def main(argv=None) -> None:
@@ -122,10 +109,7 @@ def main(argv=None) -> None:
             state = json.load(f)
         start_epoch, iteration, best = state["epoch"], state["iteration"], state["best_metric"]
         lr.set_state_dict(state["lr_scheduler"])
-        np_state = state["numpy_rng"]
-        np.random.set_state((np_state[0], np.array(np_state[1], dtype=np.uint32), *np_state[2:]))
-        py_state = state["python_rng"]
-        random.setstate((py_state[0], tuple(py_state[1]), py_state[2]))
+        set_rng_state(state)
         log(f"resumed from {args.resume} at epoch {start_epoch}, iteration {iteration}")
     net = paddle.DataParallel(model) if world > 1 else model
     scaler = paddle.amp.GradScaler() if args.amp else None
@@ -192,13 +176,8 @@ def main(argv=None) -> None:
                 best = metrics["mean_class_acc"]
                 save_checkpoint(os.path.join(args.save_dir, "best_model"), model)
                 log(f"new best mean_class_acc {best:.4f}: saved {args.save_dir}/best_model/model.pdparams")
-        np_state = np.random.get_state()
-        py_state = random.getstate()
         save_checkpoint(os.path.join(args.save_dir, "latest"), model, optimizer, dict(
-            epoch=epoch + 1, iteration=iteration, best_metric=best, lr_scheduler=lr.state_dict(),
-            numpy_rng=[np_state[0], np_state[1].tolist(), *[int(x) if isinstance(x, (int, np.integer)) else float(x)
-                                                           for x in np_state[2:]]],
-            python_rng=[py_state[0], list(py_state[1]), py_state[2]]))
+            epoch=epoch + 1, iteration=iteration, best_metric=best, lr_scheduler=lr.state_dict(), **rng_state()))
     if vdl:
         vdl.close()
     log(f"training done: {iteration} iterations, best mean_class_acc {best:.4f}")

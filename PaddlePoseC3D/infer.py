@@ -8,11 +8,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
-import pickle  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from datasets.pose_dataset import load_pickle, validate_annotation  # noqa: E402
+from datasets.pose_dataset import load_videos  # noqa: E402
 from datasets.transforms import build_pipeline  # noqa: E402
 from utils import UserError, load_config, run_main, str2bool  # noqa: E402
 
@@ -103,19 +102,10 @@ def create_ort_predictor(args, onnx_file: str):
     return (lambda x: sess.run(None, {name: x})[0]), None
 
 
-def read_videos(path: str) -> list[dict]:
-    data = load_pickle(path)
-    anns = data["annotations"] if isinstance(data, dict) and "annotations" in data else \
-        (data if isinstance(data, list) else [data])
-    for i, ann in enumerate(anns):
-        validate_annotation(ann, f"{path}[{i}]")
-    return anns
-
-
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args.config)
-    anns = read_videos(args.input_file)
+    anns = load_videos(args.input_file)
     model_file, params_file = resolve_model(args)
     if args.backend == "paddle":
         run, config = create_paddle_predictor(args, model_file, params_file)

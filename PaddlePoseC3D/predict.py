@@ -11,8 +11,8 @@ import argparse  # noqa: E402
 import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 
+from datasets.pose_dataset import load_videos  # noqa: E402
 from datasets.transforms import SKELETON, build_pipeline  # noqa: E402
-from infer import read_videos  # noqa: E402
 from models import build_model  # noqa: E402
 from models.recognizer3d import average_views  # noqa: E402
 from utils import load_config, run_main, set_device, str2bool  # noqa: E402
@@ -76,7 +76,7 @@ def main(argv=None):
     load_pretrained(model, args.pretrained)
     model.eval()
     pipeline = build_pipeline(cfg["data"], "test")
-    for ann in read_videos(args.input_file):
+    for ann in load_videos(args.input_file):
         views = pipeline(dict(ann, start_index=ann.get("start_index", 0)))["imgs"]
         with paddle.no_grad():
             probs = average_views(model(paddle.to_tensor(views)), views.shape[0]).numpy()[0]

@@ -8,18 +8,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import json  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
-import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from datasets.pose_dataset import build_dataset  # noqa: E402
 from models import build_model  # noqa: E402
-from utils import UserError, get_logger, load_config, run_main, set_device, set_seed, str2bool  # noqa: E402
+from utils import get_logger, load_config, run_main, set_device, set_seed, str2bool  # noqa: E402
 from utils.checkpoint import load_pretrained, load_resume, rng_state, save_best, save_latest  # noqa: E402
 from utils.engine import build_loader, evaluate  # noqa: E402
 from utils.metrics import top_k_accuracy  # noqa: E402
@@ -80,11 +78,11 @@ def main(argv=None):
     if world > 1:
         paddle.distributed.init_parallel_env()
     rank0 = paddle.distributed.get_rank() == 0
-    logger = get_logger(args.save_dir if rank0 else None)
     set_seed(args.seed)
 
-    train_set = build_dataset(args.dataset_root, cfg, "train")
+    train_set = build_dataset(args.dataset_root, cfg, "train")  # validated before anything is written
     val_set = build_dataset(args.dataset_root, cfg, "val")
+    logger = get_logger(args.save_dir if rank0 else None)
     if len({a["label"] for a in train_set.anns}) < 2:
         warnings.warn(f"the training split of {args.dataset_root} holds a single class")
     train_loader = build_loader(train_set, tcfg["batch_size"], True, args.num_workers, args.seed, drop_last=False)
@@ -124,6 +122,8 @@ def main(argv=None):
             break
         set_seed(args.seed + epoch)  # exact resume: every epoch's randomness depends on (seed, epoch) only
         train_loader.batch_sampler.set_epoch(epoch)
+        if train_loader.worker_init_fn is not None:
+            train_loader.worker_init_fn.epoch = epoch
         net.train()
         reader_cost, batch_cost, tic = 0.0, 0.0, time.time()
         bar = tqdm(train_loader, desc=f"epoch {epoch}", leave=False, disable=not rank0)
@@ -159,11 +159,11 @@ def main(argv=None):
                 reader_cost, batch_cost = 0.0, 0.0
             if iteration >= total_iters:
                 break
-        if tcfg.get("precise_bn_iters", 0) and epoch % 2 == 0:
+        last = epoch == max_epochs or iteration >= total_iters
+        if tcfg.get("precise_bn_iters", 0) and (epoch % 2 == 0 or last):
             precise_bn(model, train_loader, tcfg["precise_bn_iters"])
         if not rank0:
             continue
-        last = epoch == max_epochs or iteration >= total_iters
         if epoch % tcfg.get("eval_interval", 1) == 0 or last:
             metrics = evaluate(model, val_loader)
             logger.info(f"[EVAL] epoch: {epoch}, top1: {metrics['top1']:.4f}, top5: {metrics['top5']:.4f}, "

@@ -16,7 +16,7 @@ import paddle  # noqa: E402
 
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
-from utils.common import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils.common import exported_model_files, load_config, run_main, str2bool  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -26,14 +26,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--save_dir", default="./inference")
     p.add_argument("--onnx", type=str2bool, default=False, help="also write model.onnx and check it against Paddle")
     return p.parse_args(argv)
-
-
-def model_files(save_dir: str) -> tuple:
-    """(model file, params file) of an exported model: model.json (Paddle 3) or model.pdmodel (Paddle 2)."""
-    for name in ("model.json", "model.pdmodel"):
-        if os.path.isfile(os.path.join(save_dir, name)):
-            return os.path.join(save_dir, name), os.path.join(save_dir, "model.pdiparams")
-    raise UserError(f"no model.json or model.pdmodel in {save_dir}, run export_model.py first")
 
 
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
@@ -56,7 +48,7 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
 def export_onnx(model: paddle.nn.Layer, save_dir: str, channels: int, window: int, persons: int) -> None:
     import onnxruntime
     import paddle2onnx
-    model_file, params_file = model_files(save_dir)
+    model_file, params_file = exported_model_files(save_dir)
     onnx_file = os.path.join(save_dir, "model.onnx")
     paddle2onnx.export(model_file, params_file, onnx_file, opset_version=13, enable_onnx_checker=True)
     x = np.random.RandomState(0).uniform(-1, 1, (1, channels, window, model.backbone.num_node, persons))

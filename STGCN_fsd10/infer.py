@@ -12,9 +12,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from datasets.fsd10 import validate_data  # noqa: E402
+from datasets.fsd10 import load_samples  # noqa: E402
 from datasets.transforms import build_transforms  # noqa: E402
-from utils.common import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils.common import UserError, exported_model_files, load_config, run_main, str2bool  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -40,10 +40,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def resolve_model(args: argparse.Namespace) -> tuple:
     """(model file, params file); a .pdmodel/.json name that does not exist falls back to the other."""
     if args.model_dir:
-        model_file = os.path.join(args.model_dir, "model.json")
-        params_file = args.params_file or os.path.join(args.model_dir, "model.pdiparams")
-    else:
-        model_file, params_file = args.model_file, args.params_file
+        return exported_model_files(args.model_dir)
+    model_file, params_file = args.model_file, args.params_file
     if not model_file or not params_file:
         raise UserError("no model given, pass --model_dir <export dir> or --model_file and --params_file")
     if not os.path.isfile(model_file):
@@ -57,23 +55,15 @@ def resolve_model(args: argparse.Namespace) -> tuple:
     return model_file, params_file
 
 
-def load_inputs(path: str, in_channels: int) -> np.ndarray:
-    """[N, C, T, V, M] from a data file or a single sample."""
-    if not os.path.isfile(path):
-        raise UserError(f"input file not found, {path}, pass --input_file <*.npy>")
-    data = np.load(path, mmap_mode="r")
-    if data.ndim == 4:
-        data = data[None]
-    validate_data(data, path, in_channels)
-    return data
-
-
 class PaddlePredictor:
     def __init__(self, args: argparse.Namespace) -> None:
         from paddle import inference
         model_file, params_file = resolve_model(args)
         config = inference.Config(model_file, params_file)
         if args.use_gpu:
+            import paddle
+            if not paddle.is_compiled_with_cuda():
+                raise UserError("--use_gpu True needs paddlepaddle-gpu, install it or pass --use_gpu False")
             config.enable_use_gpu(args.gpu_mem, 0)
             if args.use_tensorrt:
                 precision = {"fp32": inference.PrecisionType.Float32, "fp16": inference.PrecisionType.Half,
@@ -125,7 +115,7 @@ class OnnxPredictor:
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = load_config(args.config)
-    data = load_inputs(args.input_file, cfg["model"].get("in_channels", 2))
+    data = load_samples(args.input_file, cfg["model"].get("in_channels", 2))
     transform = build_transforms(cfg)
     predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
     print("Inference model(STGCN)...")

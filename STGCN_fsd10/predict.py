@@ -16,8 +16,8 @@ import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
 
+from datasets.fsd10 import load_samples  # noqa: E402
 from datasets.transforms import build_transforms  # noqa: E402
-from infer import load_inputs  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
 from utils.common import UserError, default_device, load_config, run_main, set_device  # noqa: E402
@@ -51,7 +51,7 @@ def main(argv=None) -> np.ndarray:
     args = parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device or default_device())
-    data = load_inputs(args.input_file, cfg["model"].get("in_channels", 2))
+    data = load_samples(args.input_file, cfg["model"].get("in_channels", 2))
     single = len(data) == 1 or args.index is not None
     if args.index is not None and not 0 <= args.index < len(data):
         raise UserError(f"--index {args.index} out of range, {args.input_file} has {len(data)} samples")

@@ -1,6 +1,7 @@
 """Evaluate a checkpoint: top-1, top-5, mean class accuracy and a confusion-matrix PNG.
 
-    python test.py --config configs/stgcn_fsd10.yaml --dataset_root data/fsd10 --pretrained output/best_model/model.pdparams
+    python test.py --config configs/stgcn_fsd10.yaml --dataset_root data/fsd10 \
+        --pretrained output/best_model/model.pdparams
 By default it scores the seed's held-out split (i % 7 == 1); --subset all scores every labelled sample.
 """
 import argparse
@@ -12,7 +13,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from datasets.fsd10 import FSD10Dataset, build_loader, dataset_files, load_data, load_labels, split_indices  # noqa: E402
+from datasets.fsd10 import (FSD10Dataset, build_loader, dataset_files, load_data, load_labels,  # noqa: E402
+                            split_indices)
 from datasets.transforms import build_transforms  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402

@@ -16,7 +16,8 @@ import paddle.distributed as dist  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from datasets.fsd10 import FSD10Dataset, build_loader, dataset_files, load_data, load_labels, split_indices  # noqa: E402
+from datasets.fsd10 import (FSD10Dataset, build_loader, dataset_files, load_data, load_labels,  # noqa: E402
+                            split_indices)
 from datasets.transforms import build_transforms  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained, load_state_dict, read_json, save_dir_atomic  # noqa: E402
@@ -66,20 +67,10 @@ def format_eta(seconds: float) -> str:
     return str(datetime.timedelta(seconds=int(seconds)))
 
 
-def main(argv=None) -> None:
-    args = parse_args(argv)
-    cfg = merge_args(load_config(args.config), args)
+def build_loaders(cfg: dict, dataset_root: str, world: int, rank: int, logger) -> tuple:
+    """Validated data -> (train loader, its sampler, validation loader or None). Only rank 0 evaluates."""
     tr, data_cfg = cfg["train"], cfg["data"]
-    set_device(args.device or default_device())
-    world, rank = dist.get_world_size(), dist.get_rank()
-    if world > 1:
-        dist.init_parallel_env()
-    logger = get_logger(os.path.join(args.save_dir, "train.log") if rank == 0 else None)
-    seed = tr.get("seed", 0)
-    seed_everything(seed)
-
-    # data: validated before anything trains
-    data_path, label_path = dataset_files(args.dataset_root, data_cfg)
+    data_path, label_path = dataset_files(dataset_root, data_cfg)
     data = load_data(data_path, cfg["model"].get("in_channels", 2))
     labels = load_labels(label_path, len(data), cfg["model"]["num_classes"])
     full_train = data_cfg.get("full_train", False)
@@ -97,7 +88,37 @@ def main(argv=None) -> None:
     if not full_train and rank == 0:
         val_set = FSD10Dataset(data, labels, split_indices(len(data), "val"), transform)
         val_loader, _ = build_loader(val_set, tr["batch_size"], False, tr.get("num_workers", 0))
+    return train_loader, train_sampler, val_loader
 
+
+def resume_from(checkpoint_dir: str, model, optimizer, scheduler) -> tuple:
+    """Restore weights, optimizer and schedule from <save_dir>/latest; return (epoch, iteration, best)."""
+    state_file = os.path.join(checkpoint_dir, "state.json")
+    if not os.path.isfile(state_file):
+        raise UserError(f"no state.json in {checkpoint_dir}, pass --resume <save_dir>/latest")
+    state = read_json(state_file)
+    model.set_state_dict(load_state_dict(os.path.join(checkpoint_dir, "model.pdparams")))
+    optimizer.set_state_dict(load_state_dict(os.path.join(checkpoint_dir, "model.pdopt")))
+    scheduler.set_state_dict(state["lr_scheduler"])
+    return state["epoch"], state["iteration"], state["best_metric"]
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    cfg = merge_args(load_config(args.config), args)
+    tr, data_cfg = cfg["train"], cfg["data"]
+    device = args.device or default_device()
+    if args.amp and device != "gpu":
+        raise UserError("--amp True needs a GPU, drop it or pass --device gpu on a GPU machine")
+    set_device(device)
+    world, rank = dist.get_world_size(), dist.get_rank()
+    if world > 1:
+        dist.init_parallel_env()
+    logger = get_logger(os.path.join(args.save_dir, "train.log") if rank == 0 else None)
+    seed = tr.get("seed", 0)
+    seed_everything(seed)
+
+    train_loader, train_sampler, val_loader = build_loaders(cfg, args.dataset_root, world, rank, logger)
     model = build_model(cfg["model"])
     if args.pretrained:
         load_pretrained(model, args.pretrained, logger, new_head_ok=True)
@@ -108,14 +129,7 @@ def main(argv=None) -> None:
                                           weight_decay=paddle.regularizer.L2Decay(tr.get("weight_decay", 1e-4)))
     start_epoch, iteration, best = 0, 0, -1.0
     if args.resume:
-        state_file = os.path.join(args.resume, "state.json")
-        if not os.path.isfile(state_file):
-            raise UserError(f"no state.json in {args.resume}, pass --resume <save_dir>/latest")
-        state = read_json(state_file)
-        model.set_state_dict(load_state_dict(os.path.join(args.resume, "model.pdparams")))
-        optimizer.set_state_dict(load_state_dict(os.path.join(args.resume, "model.pdopt")))
-        scheduler.set_state_dict(state["lr_scheduler"])
-        start_epoch, iteration, best = state["epoch"], state["iteration"], state["best_metric"]
+        start_epoch, iteration, best = resume_from(args.resume, model, optimizer, scheduler)
         logger.info(f"resumed from {args.resume} at epoch {start_epoch}, iteration {iteration}")
     net = paddle.DataParallel(model) if world > 1 else model
     scaler = paddle.amp.GradScaler() if args.amp else None
@@ -138,6 +152,7 @@ def main(argv=None) -> None:
         train_sampler.set_epoch(seed + epoch)
         net.train()
         reader_cost = batch_cost = 0.0
+        window = 0  # iterations since the last log line
         tic = time.time()
         bar = tqdm(train_loader, desc=f"epoch {epoch + 1}/{epochs}", disable=None if rank == 0 else True,
                    leave=False)
@@ -147,27 +162,29 @@ def main(argv=None) -> None:
                 logits = net(x)
                 loss = F.cross_entropy(logits, y)
             if scaler:
-                scaler.scale(loss).backward()
-                scaler.minimize(optimizer, scaler.scale(loss))
+                scaled = scaler.scale(loss)
+                scaled.backward()
+                scaler.minimize(optimizer, scaled)
             else:
                 loss.backward()
                 optimizer.step()
             optimizer.clear_grad()
             iteration += 1
+            window += 1
             batch_cost += time.time() - tic
             if rank == 0 and (step % log_iters == 0 or step == iters_per_epoch):
                 top1 = float((logits.argmax(axis=1) == y.flatten()).astype("float32").mean())
-                avg_batch = batch_cost / log_iters if step % log_iters == 0 else batch_cost / (step % log_iters)
-                avg_reader = reader_cost / log_iters if step % log_iters == 0 else reader_cost / (step % log_iters)
-                eta = (max_iters - iteration) * avg_batch
+                avg_batch, avg_reader = batch_cost / window, reader_cost / window
                 logger.info(f"[TRAIN] epoch: {epoch + 1}/{epochs}, iter: {step}/{iters_per_epoch}, "
                             f"loss: {float(loss):.4f}, lr: {optimizer.get_lr():.6f}, top1: {top1:.4f}, "
                             f"reader_cost: {avg_reader:.3f} s, batch_cost: {avg_batch:.3f} s, "
-                            f"ips: {x.shape[0] / avg_batch:.1f} samples/s, eta: {format_eta(eta)}")
+                            f"ips: {x.shape[0] / avg_batch:.1f} samples/s, "
+                            f"eta: {format_eta((max_iters - iteration) * avg_batch)}")
                 if vdl:
                     vdl.add_scalar("train/loss", float(loss), iteration)
                     vdl.add_scalar("train/lr", optimizer.get_lr(), iteration)
                 reader_cost = batch_cost = 0.0
+                window = 0
             if iteration >= max_iters:
                 break
             tic = time.time()

@@ -11,7 +11,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from utils import UserError, load_config, read_state_dict, run_main, str2bool  # noqa: E402
 
+
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
+    """Write <save_dir>/model.{json|pdmodel,pdiparams} (+ model.onnx) and infer_cfg.json; returns the prefix."""
     import numpy as np
     import paddle
     from models import build_model
@@ -59,6 +61,7 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
             raise RuntimeError(f'ONNX export differs from Paddle by {diff}')
     return prefix
 
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--config', default='configs/2001.yaml')
@@ -70,6 +73,7 @@ def main() -> None:
     import paddle
     paddle.set_device('cpu')
     export(cfg, args.model_path, args.save_dir, args.onnx)
+
 
 if __name__ == '__main__':
     run_main(main)

@@ -24,6 +24,9 @@ def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
     from models.graph import NTU_EDGES_1BASED
     present = np.where(np.abs(skeleton).sum((0, 2, 3)) > 0)[0]
     frames = present[np.linspace(0, len(present) - 1, 4).astype(int)] if len(present) else [0]
+    pts = skeleton[:, present].reshape(3, -1) if len(present) else np.zeros((3, 1))
+    pts = pts[:, np.abs(pts).sum(0) > 0] if np.abs(pts).sum() > 0 else pts
+    center, half = (pts.max(1) + pts.min(1)) / 2, max(float((pts.max(1) - pts.min(1)).max()) / 2, 0.1)
     fig = plt.figure(figsize=(4 * max(len(frames), len(attention)), 8))
     for i, t in enumerate(frames):
         ax = fig.add_subplot(2, max(len(frames), len(attention)), i + 1, projection='3d')
@@ -34,6 +37,9 @@ def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
             for a, b in NTU_EDGES_1BASED:  # Kinect: y up, z depth -> plot x, z, y
                 ax.plot(joints[0, [a - 1, b - 1]], joints[2, [a - 1, b - 1]], joints[1, [a - 1, b - 1]],
                         color='C%d' % m)
+        ax.set_xlim(center[0] - half, center[0] + half)  # equal scale on the three axes
+        ax.set_ylim(center[2] - half, center[2] + half)
+        ax.set_zlim(center[1] - half, center[1] + half)
         ax.set_title(f'frame {t}')
         ax.set_xlabel('x')
         ax.set_ylabel('z')

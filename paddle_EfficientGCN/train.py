@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import load_config, run_main, set_device, str2bool  # noqa: E402
+from utils import UserError, load_config, run_main, set_device, str2bool  # noqa: E402
 
 OVERRIDES = ('batch_size', 'max_epochs', 'seed', 'learning_rate', 'num_workers', 'warm_up')
 
@@ -47,7 +47,8 @@ def apply_overrides(cfg: dict, args: argparse.Namespace) -> dict:
 def main() -> None:
     args = get_parser().parse_args()
     cfg = apply_overrides(load_config(args.config), args)
-    set_device(args.device)
+    if set_device(args.device) == 'cpu' and args.amp:
+        raise UserError('--amp True needs a GPU (float16 autocast), drop it or use --device gpu')
     from engine import train
     train(cfg, args)
 

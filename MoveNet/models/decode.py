@@ -17,9 +17,9 @@ def center_weight(size: int = MAP_SIZE) -> np.ndarray:
     return (1.0 / (np.sqrt((xs - size // 2) ** 2 + (ys - size // 2) ** 2) + 1.8)).astype(np.float32)
 
 
-def _gather(maps: paddle.Tensor, idx: paddle.Tensor) -> paddle.Tensor:
-    """maps [B,C,H,W], idx [B,K] flat cell ids -> [B,C,K]."""
-    return paddle.take_along_axis(maps.flatten(2), idx.unsqueeze(1), axis=2, broadcast=True)
+def gather_cells(maps: paddle.Tensor, idx: paddle.Tensor) -> paddle.Tensor:
+    """maps [B,C,H,W] at flat cell ids idx [B,1,K] (same cells for every channel) or [B,C,K] -> [B,C,K]."""
+    return paddle.take_along_axis(maps.flatten(2), idx, axis=2, broadcast=True)
 
 
 def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle.Tensor, offsets: paddle.Tensor,
@@ -31,7 +31,7 @@ def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle
     cw = paddle.to_tensor(center_weight(size))
     c = paddle.argmax((centers[:, 0] * cw).flatten(1), axis=1, keepdim=True)  # [B,1]
     cy, cx = (c // size).astype('float32'), (c % size).astype('float32')
-    reg = _gather(regs, c).reshape([-1, num_joints, 2])  # regression vector at the centre, [B,J,2]
+    reg = gather_cells(regs, c.unsqueeze(1)).reshape([-1, num_joints, 2])  # regression vector at the centre, [B,J,2]
     # int(reg + 0.5) truncates toward zero as numpy's astype(int32) in the original (and as ONNX Cast)
     rx = (reg[:, :, 0] + 0.5).astype('int32').astype('float32') + cx
     ry = (reg[:, :, 1] + 0.5).astype('int32').astype('float32') + cy
@@ -40,11 +40,10 @@ def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle
                        + (grid.reshape([1, 1, size, 1]) - ry.unsqueeze([2, 3])) ** 2) + 1.8
     idx = paddle.argmax((heatmaps / dist).flatten(2), axis=2)  # [B,J]
     px, py = (idx % size).astype('float32'), (idx // size).astype('float32')
-    score = paddle.take_along_axis(heatmaps.flatten(2), idx.unsqueeze(2), axis=2).squeeze(2)
-    off = paddle.take_along_axis(offsets.flatten(2).reshape([-1, num_joints, 2, size * size]),
-                                 idx.unsqueeze([2, 3]), axis=3, broadcast=True).squeeze(3)  # [B,J,2]
-    x = (px + off[:, :, 0]) / size
-    y = (py + off[:, :, 1]) / size
+    score = gather_cells(heatmaps, idx.unsqueeze(2)).squeeze(2)
+    cell = idx.unsqueeze(2)
+    x = (px + gather_cells(offsets[:, 0::2], cell).squeeze(2)) / size  # offsets are (x, y) per joint
+    y = (py + gather_cells(offsets[:, 1::2], cell).squeeze(2)) / size
     missing = score < hm_th
     x = paddle.where(missing, paddle.full_like(x, -1.0), x)
     y = paddle.where(missing, paddle.full_like(y, -1.0), y)

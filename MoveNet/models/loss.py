@@ -5,7 +5,7 @@ from typing import Dict, List
 import paddle
 import paddle.nn as nn
 
-from .decode import center_weight
+from .decode import center_weight, gather_cells
 
 BONES = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6], [2, 4]]  # a leftover of the 7-keypoint version
 
@@ -29,8 +29,7 @@ def masked_l1(pred: paddle.Tensor, target: paddle.Tensor, mask: paddle.Tensor) -
 
 def _pick(maps: paddle.Tensor, y: paddle.Tensor, x: paddle.Tensor) -> paddle.Tensor:
     """maps [B,C,H,W] at per-sample (and per-channel) cells y, x of shape [B,1] or [B,C] -> [B,C]."""
-    idx = (y * maps.shape[3] + x).unsqueeze(2)
-    return paddle.take_along_axis(maps.flatten(2), idx, axis=2, broadcast=True).squeeze(2)
+    return gather_cells(maps, (y * maps.shape[3] + x).unsqueeze(2)).squeeze(2)
 
 
 class MovenetLoss(nn.Layer):

@@ -52,3 +52,15 @@ def test_torch_checkpoint_converts_by_name(tmp_path):
     load_weights(fresh, str(tmp_path / 'e118_valacc0.79805.pth'))
     assert float(fresh.state_dict()['header.header_regs.1.bias'][0]) == pytest.approx(0.5)
     assert os.path.isfile(tmp_path / 'm.pdparams')
+
+
+def test_seed_paddle_checkpoint_with_pth_suffix_loads(tmp_path):
+    """MoveNet.Paddle saved its Paddle state dicts as output/e74_valacc0.76914.pth with the same names."""
+    from models import MoveNet
+    from utils import load_weights
+    src = MoveNet()
+    paddle.save(src.state_dict(), str(tmp_path / 'e74_valacc0.76914.pth'))
+    dst = MoveNet()
+    load_weights(dst, str(tmp_path / 'e74_valacc0.76914.pth'))
+    for k, v in src.state_dict().items():
+        assert (dst.state_dict()[k].numpy() == v.numpy()).all(), k

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import paddle
 
-from conftest import ROOT, run_script
+from conftest import run_script
 
 
 def _evals(log_text):

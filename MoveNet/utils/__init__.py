@@ -40,6 +40,20 @@ def seed_everything(seed: int) -> None:
     paddle.seed(seed)
 
 
+def rng_state() -> dict:
+    """Python and numpy RNG states in JSON-able form (for state.json)."""
+    version, mt, gauss = random.getstate()
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    return {'python': [version, list(mt), gauss], 'numpy': [name, keys.tolist(), pos, has_gauss, cached]}
+
+
+def set_rng_state(state: dict) -> None:
+    version, mt, gauss = state['python']
+    random.setstate((version, tuple(mt), gauss))
+    name, keys, pos, has_gauss, cached = state['numpy']
+    np.random.set_state((name, np.asarray(keys, dtype=np.uint32), pos, has_gauss, cached))
+
+
 def default_device() -> str:
     import paddle
     return 'gpu' if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else 'cpu'

@@ -3,7 +3,7 @@ from typing import Dict
 
 import numpy as np
 import paddle
-from paddle.io import DataLoader, DistributedBatchSampler
+from paddle.io import BatchSampler, DataLoader, DistributedBatchSampler
 from tqdm import tqdm
 
 from datasets.coco_crops import CocoCropDataset
@@ -13,9 +13,13 @@ from utils.metrics import KeypointMetric, joint_correct
 
 def make_loader(dataset: CocoCropDataset, batch_size: int, shuffle: bool, num_workers: int, seed: int = 0
                 ) -> DataLoader:
-    """DistributedBatchSampler in every case: its shuffle is seeded by the epoch (set_epoch), which makes resumed
-    runs repeat the uninterrupted one and splits the data across ranks under paddle.distributed.launch."""
-    sampler = DistributedBatchSampler(dataset, batch_size=batch_size, shuffle=shuffle, drop_last=False)
+    """Training (shuffle): DistributedBatchSampler, whose shuffle is seeded by the epoch (set_epoch), so a resumed
+    run repeats the uninterrupted one, and which splits the data across ranks under paddle.distributed.launch.
+    Evaluation: every sample in order (rank 0 evaluates alone)."""
+    if shuffle:
+        sampler = DistributedBatchSampler(dataset, batch_size=batch_size, shuffle=True, drop_last=False)
+    else:
+        sampler = BatchSampler(dataset, batch_size=batch_size, shuffle=False, drop_last=False)
     return DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,
                       worker_init_fn=lambda wid: np.random.seed(seed + wid + dataset.epoch))
 

@@ -1,6 +1,9 @@
 """Readers of UCF-101 rawframes, the video transforms and the mini-data generator."""
 import os
 
+import numpy as np
+import paddle
+
 from .rawframes import RawframeDataset, list_file, read_list, validate_records
 from .transforms import build_pipeline
 
@@ -16,14 +19,14 @@ def build_dataset(data_cfg: dict, dataset_root: str, split: int, mode: str, num_
 
 
 def build_loader(dataset, batch_size: int, train: bool, num_workers: int = 0, seed: int = 0, epoch: int = 0):
-    """DataLoader over a DistributedBatchSampler (one replica outside a launch): the shuffle depends
-    only on the epoch, and worker i of epoch e is seeded with seed + 1000 * e + i, so a resumed run
-    sees the same batches."""
-    import numpy as np
-    import paddle
-
-    sampler = paddle.io.DistributedBatchSampler(dataset, batch_size, shuffle=train, drop_last=train)
-    sampler.set_epoch(epoch)
+    """Training: a DistributedBatchSampler (one replica outside a launch) whose shuffle depends only on
+    the epoch, and worker i of epoch e seeded with seed + 1000 * e + i, so a resumed run sees the same
+    batches. Evaluation: every sample in order, unsharded (rank 0 evaluates alone)."""
+    if train:
+        sampler = paddle.io.DistributedBatchSampler(dataset, batch_size, shuffle=True, drop_last=True)
+        sampler.set_epoch(epoch)
+    else:
+        sampler = paddle.io.BatchSampler(dataset, batch_size=batch_size, shuffle=False, drop_last=False)
 
     def worker_init(worker_id: int) -> None:
         np.random.seed((seed + 1000 * epoch + worker_id) % 2 ** 32)

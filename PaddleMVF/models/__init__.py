@@ -1,6 +1,6 @@
 """Model construction from the ``model`` section of a config."""
 from .mvf import MVF
-from .recognizer import Recognizer2D, SoftmaxRecognizer, average_views
+from .recognizer import Recognizer2D, SoftmaxRecognizer, average_views, predict_scores
 from .resnet import ResNet
 from .tsn_head import TSNHead
 

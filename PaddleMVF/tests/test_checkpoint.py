@@ -115,3 +115,16 @@ def test_resume_gives_the_same_weights(tiny_root, tmp_path):
     wa = paddle.load(os.path.join(a, "latest", "model.pdparams"))
     wb = paddle.load(os.path.join(b, "latest", "model.pdparams"))
     assert all(np.array_equal(wa[k].numpy(), wb[k].numpy()) for k in wa)
+
+
+def test_convert_weights_cli_drops_a_mismatched_head(tmp_path):
+    src, dst = str(tmp_path / "R50_16x4.pth"), str(tmp_path / "out.pdparams")
+    sd = {k: torch.from_numpy(np.asarray(v)) for k, v in torch_style(small_model(), classes=400).items()}
+    torch.save({"meta": {}, "state_dict": sd}, src)
+    r = run_script("tools/convert_weights.py", "--src", src, "--dst", dst, "--num_classes", "101")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "400 classes" in r.stdout
+    out = paddle.load(dst)
+    assert "cls_head.new_fc.weight" not in out and "backbone.layer4.2.conv1.w_conv.weight" in out
+    r = run_script("tools/convert_weights.py", "--src", str(tmp_path / "none.pth"), "--dst", dst)
+    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith("error: ")

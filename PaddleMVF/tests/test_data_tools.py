@@ -68,7 +68,7 @@ def test_read_list_rejects_malformed_line(tmp_path):
 
 def test_train_script_user_error_exit_2(tmp_path):
     r = run_script("train.py", "--config", "configs/mvf_r50_lite.yaml", "--dataset_root", str(tmp_path),
-                   "--device", "cpu")
+                   "--device", "cpu", "--save_dir", str(tmp_path / "out"))
     assert r.returncode == 2
     assert r.stderr.strip().splitlines()[-1].startswith("error: list file") and "Traceback" not in r.stderr
 

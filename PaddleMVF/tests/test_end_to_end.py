@@ -4,7 +4,6 @@ import os
 
 import numpy as np
 import paddle
-import pytest
 
 from conftest import ROOT, run_script
 from export_model import export

@@ -40,6 +40,21 @@ def seed_everything(seed: int) -> None:
     paddle.seed(seed)
 
 
+def rng_state() -> dict:
+    """numpy + python RNG states as JSON-able lists (for state.json)."""
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    version, internal, gauss_next = random.getstate()
+    return {"numpy_rng": [name, keys.tolist(), int(pos), int(has_gauss), float(gauss)],
+            "python_rng": [version, list(internal), gauss_next]}
+
+
+def set_rng_state(state: dict) -> None:
+    name, keys, pos, has_gauss, gauss = state["numpy_rng"]
+    np.random.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
+    version, internal, gauss_next = state["python_rng"]
+    random.setstate((version, tuple(internal), gauss_next))
+
+
 def default_device() -> str:
     import paddle
     return "gpu" if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else "cpu"

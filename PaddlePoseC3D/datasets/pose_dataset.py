@@ -78,6 +78,18 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
     return anns
 
 
+def load_videos(path: str) -> list[dict]:
+    """Videos to predict: a pkl holding one annotation dict (like PaddleVideo's example), a list of them, or a
+    whole {'split', 'annotations'} file; each validated."""
+    data = load_pickle(path)
+    if isinstance(data, dict) and "annotations" in data:
+        data = data["annotations"]
+    anns = data if isinstance(data, list) else [data]
+    for i, ann in enumerate(anns):
+        validate_annotation(ann, f"{path}[{i}]")
+    return anns
+
+
 class PoseDataset(paddle.io.Dataset):
     """`repeat` > 1 is mmaction2's RepeatDataset (one epoch = `repeat` passes over the videos)."""
 

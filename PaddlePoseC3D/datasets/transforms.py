@@ -211,32 +211,36 @@ def keypoint_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: int, sigma: 
     return np.zeros((t, k, h, w), dtype=np.float32) if out is None else out
 
 
+def _window(lo, hi, sigma: float, size: int):
+    """mmaction's 3-sigma window [max(int(lo-3s), 0), min(int(hi+3s)+1, size))."""
+    return np.maximum(np.trunc(lo - 3 * sigma), 0), np.minimum(np.trunc(hi + 3 * sigma) + 1, size)
+
+
 def limb_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: int, sigma: float = 0.6,
                   skeleton=SKELETON, eps: float = 1e-4) -> np.ndarray:
-    """One channel per limb: Gaussian of the distance to the segment, scaled by the weaker end's score."""
+    """[T, L, H, W]: Gaussian of the distance to each limb segment, scaled by the weaker end's score; a limb
+    shorter than 1 px is drawn as its start keypoint (with the start's score), as in mmaction2."""
     num_p, t, _ = score.shape
     out = np.zeros((t, len(skeleton), h, w), dtype=np.float32)
     xs = np.arange(w, dtype=np.float32)[None, None, :]
     ys = np.arange(h, dtype=np.float32)[None, :, None]
     for m in range(num_p):
-        for li, (a, b) in enumerate(skeleton):
-            pa, pb = kp[m, :, a][:, :, None, None], kp[m, :, b][:, :, None, None]  # [T,2,1,1]
-            value = np.minimum(score[m, :, a], score[m, :, b])  # [T]
-            ax, ay, bx, by = pa[:, 0], pa[:, 1], pb[:, 0], pb[:, 1]
-            x0 = np.maximum(np.trunc(np.minimum(ax, bx) - 3 * sigma), 0)
-            x1 = np.minimum(np.trunc(np.maximum(ax, bx) + 3 * sigma) + 1, w)
-            y0 = np.maximum(np.trunc(np.minimum(ay, by) - 3 * sigma), 0)
-            y1 = np.minimum(np.trunc(np.maximum(ay, by) + 3 * sigma) + 1, h)
+        for li, (a, b) in enumerate(skeleton):  # 17 limbs; frames and pixels are vectorised
+            ax, ay = [kp[m, :, a, i][:, None, None] for i in (0, 1)]
+            bx, by = [kp[m, :, b, i][:, None, None] for i in (0, 1)]
             d2a = (xs - ax) ** 2 + (ys - ay) ** 2
             d2b = (xs - bx) ** 2 + (ys - by) ** 2
             d2ab = (ax - bx) ** 2 + (ay - by) ** 2
             coeff = (d2a - d2b + d2ab) / 2.0 / np.maximum(d2ab, 1e-12)
-            px, py = ax + coeff * (bx - ax), ay + coeff * (by - ay)
-            d2line = (xs - px) ** 2 + (ys - py) ** 2
-            d2 = np.where(coeff <= 0, d2a, np.where(coeff >= 1, d2b, d2line))
-            d2 = np.where(d2ab < 1, d2a, d2)  # a degenerate limb is drawn as its start point
-            inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1) & (value >= eps)[:, None, None]
-            patch = np.where(inside, np.exp(-d2 / 2 / sigma ** 2) * value[:, None, None], 0).astype(np.float32)
+            d2line = (xs - (ax + coeff * (bx - ax))) ** 2 + (ys - (ay + coeff * (by - ay))) ** 2
+            point = d2ab < 1
+            d2 = np.where(point, d2a, np.where(coeff <= 0, d2a, np.where(coeff >= 1, d2b, d2line)))
+            x0, x1 = _window(np.where(point, ax, np.minimum(ax, bx)), np.where(point, ax, np.maximum(ax, bx)), sigma, w)
+            y0, y1 = _window(np.where(point, ay, np.minimum(ay, by)), np.where(point, ay, np.maximum(ay, by)), sigma, h)
+            weakest = np.minimum(score[m, :, a], score[m, :, b])[:, None, None]
+            value = np.where(point, score[m, :, a][:, None, None], weakest)
+            inside = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1) & (weakest >= eps)
+            patch = np.where(inside, np.exp(-d2 / 2 / sigma ** 2) * value, 0).astype(np.float32)
             np.maximum(out[:, li], patch, out=out[:, li])
     return out
 

@@ -52,6 +52,11 @@ def test_seed_naming_and_head_reinit(tmp_path):
     np.testing.assert_array_equal(model.state_dict()["backbone.conv1.conv.weight"].numpy(),
                                   src["backbone.conv1.conv.weight"].numpy())
     assert list(model.state_dict()["cls_head.fc_cls.weight"].shape) == [16 * 4, 101]
+    convert(str(tmp_path / "res3d.pdparams"), str(tmp_path / "ours.pdparams"))  # seed names -> ours, on disk
+    ours = paddle.load(str(tmp_path / "ours.pdparams"))
+    assert set(ours) == set(src)
+    np.testing.assert_array_equal(ours["backbone.layer1.0.conv1.bn._mean"].numpy(),
+                                  src["backbone.layer1.0.conv1.bn._mean"].numpy())
 
 
 def test_other_model_is_a_user_error(tmp_path):

@@ -19,11 +19,12 @@ def test_parameter_count_ucf101():
     assert len(model.state_dict()) == 217  # 43 conv+BN units x 5 tensors + fc weight, bias (seed: 217/217)
 
 
-@pytest.mark.parametrize("depth,stage3_blocks", [(101, 23), (152, 36)])
-def test_deeper_settings(depth, stage3_blocks):
+@pytest.mark.parametrize("depth,stage3_blocks,params", [(101, 23, 10_044_485), (152, 36, 15_801_925)])
+def test_deeper_settings(depth, stage3_blocks, params):
     model = build_model({"num_classes": 101, "depth": depth})
     assert len(model.backbone.layer3) == stage3_blocks
     assert model.backbone.feat_dim == 512
+    assert n_params(model) == params  # hand-checked: R50 + 17 (30 + 4 in layer2) extra bottlenecks of 411,136 (103,168) params
 
 
 def test_official_names_and_init():

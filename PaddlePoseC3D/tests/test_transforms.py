@@ -157,6 +157,15 @@ def test_limb_heatmap_hand_values():
     assert hm[4, 8] == 0  # beyond the window int(6+1.8)+1 = 8
 
 
+def test_degenerate_limb_is_its_start_keypoint():
+    kp = np.zeros((1, 2, 17, 2), np.float32)
+    kp[0, :, 0], kp[0, :, 1] = [3.2, 4.1], [3.6, 4.3]  # 0.45 px apart
+    score = np.zeros((1, 2, 17), np.float32)
+    score[0, :, 0], score[0, :, 1] = 0.9, 0.5
+    limb = limb_heatmaps(kp, score, 10, 10)[:, 0]
+    np.testing.assert_allclose(limb, keypoint_heatmaps(kp, score, 10, 10)[:, 0], atol=1e-6)
+
+
 def test_generate_pose_target_double_appends_flipped_copy():
     kp = np.zeros((1, 1, 17, 2), np.float32)
     kp[0, 0, 1] = [2, 3]

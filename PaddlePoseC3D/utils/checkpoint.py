@@ -45,11 +45,11 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None) -> None:
         if key in own and list(state[key].shape) != list(own[key].shape):
             if key in HEAD_KEYS:
                 reinit.append(key)
-                del state[key]
+                state[key] = own[key]  # keep this model's freshly initialised head
             else:
                 raise UserError(f"{key} has shape {list(state[key].shape)}, expected {list(own[key].shape)}, "
                                 f"{path} is a checkpoint of another model; check model.depth/base_channels")
-    missing = [k for k in own if k not in state and k not in reinit]
+    missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
     if len(missing) > len(own) // 2:
         raise UserError(f"{len(missing)} of {len(own)} weights missing, {path} is a checkpoint of another model, "
@@ -62,7 +62,7 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None) -> None:
         say(f"missing keys (kept at init): {missing}")
     if unexpected:
         say(f"unexpected keys (ignored): {unexpected}")
-    say(f"loaded {len(state) - len(unexpected)} tensors from {path}")
+    say(f"loaded {len(state) - len(unexpected) - len(reinit)} tensors from {path}")
 
 
 def _atomic_dir(target: str, write) -> None:

@@ -9,21 +9,29 @@ from models.recognizer3d import average_views
 from utils.metrics import evaluate_scores
 
 
-def worker_init(seed: int):
-    """Seed numpy/python in each loader worker from seed + worker id (+ epoch, folded into `seed` by the caller)."""
-    def init(worker_id: int) -> None:
+class WorkerInit:
+    """Seeds numpy/python in each loader worker from seed + worker id + epoch (train.py sets `.epoch`)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed, self.epoch = seed, 0
+
+    def __call__(self, worker_id: int) -> None:
         import random
-        np.random.seed((seed + worker_id) % 2 ** 32)
-        random.seed(seed + worker_id)
-    return init
+        s = self.seed + worker_id + 1000 * self.epoch
+        np.random.seed(s % 2 ** 32)
+        random.seed(s)
 
 
 def build_loader(dataset, batch_size: int, shuffle: bool, num_workers: int = 0, seed: int = 0,
                  drop_last: bool = False) -> paddle.io.DataLoader:
-    """DistributedBatchSampler also serves one process: it shuffles with RandomState(epoch) (set_epoch)."""
-    sampler = paddle.io.DistributedBatchSampler(dataset, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last)
+    """Training (shuffle): DistributedBatchSampler, which also serves one process and shuffles with
+    RandomState(epoch) (set_epoch). Evaluation: a plain sampler, since rank 0 alone evaluates the whole split."""
+    if shuffle:
+        sampler = paddle.io.DistributedBatchSampler(dataset, batch_size=batch_size, shuffle=True, drop_last=drop_last)
+    else:
+        sampler = paddle.io.BatchSampler(dataset, batch_size=batch_size, shuffle=False, drop_last=drop_last)
     return paddle.io.DataLoader(dataset, batch_sampler=sampler, num_workers=num_workers,
-                                worker_init_fn=worker_init(seed) if num_workers else None)
+                                worker_init_fn=WorkerInit(seed) if num_workers else None)
 
 
 @paddle.no_grad()

@@ -54,6 +54,17 @@ def load_data(path: str, in_channels: int = 2) -> np.ndarray:
     return data
 
 
+def load_samples(path: str, in_channels: int = 2) -> np.ndarray:
+    """[N, C, T, V, M] from a data file or from one sample [C, T, V, M] (as example_skeleton.npy)."""
+    if not os.path.isfile(path):
+        raise UserError(f"input file not found, {path}, pass --input_file <*.npy>")
+    data = np.load(path, mmap_mode="r")
+    if data.ndim == 4:
+        data = data[None]
+    validate_data(data, path, in_channels)
+    return data
+
+
 def load_labels(path: str, num_samples: int, num_classes: int) -> np.ndarray:
     if not os.path.isfile(path):
         raise UserError(f"label file not found, {path}, put train_label.npy beside train_data.npy")

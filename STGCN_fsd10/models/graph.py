@@ -1,4 +1,7 @@
-"""The skeleton graph of ST-GCN (paper section 3.2-3.4): hop distances, normalised adjacency, partitions."""
+"""The skeleton graph of ST-GCN (paper Sec. 3, partition strategies of its Fig. 3).
+
+Hop distances, the normalised adjacency A·D^-1 and its partitions into K subsets.
+"""
 from typing import List, Tuple
 
 import numpy as np

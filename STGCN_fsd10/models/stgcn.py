@@ -1,4 +1,6 @@
-"""ST-GCN backbone (paper Fig. 2/3): data BN, 10 spatial-temporal graph conv blocks, edge importance, pooling.
+"""ST-GCN backbone (the network of the paper's Fig. 2).
+
+Data BN, 10 spatial-temporal graph convolution blocks with learnable edge importance, global pooling.
 
 Sub-layer names follow PaddleVideo's STGCN backbone (data_bn, st_gcn_networks.i.{gcn.conv, tcn.k,
 residual.k}, edge_importance.i, buffer A) so its released STGCN_fsd.pdparams loads directly.
@@ -20,8 +22,8 @@ class ConvTemporalGraphical(nn.Layer):
         self.conv = nn.Conv2D(in_channels, out_channels * kernel_size, kernel_size=1)
 
     def forward(self, x: paddle.Tensor, A: paddle.Tensor) -> paddle.Tensor:
-        x = self.conv(x)  # [N, K*C, T, V]
-        n, kc, t, v = x.shape
+        x = self.conv(x)  # [N, K*C, T, V]; T may be dynamic (-1) in an exported graph
+        kc, v = x.shape[1], x.shape[3]
         x = x.reshape([0, self.kernel_size, kc // self.kernel_size, -1, v])
         return paddle.einsum("nkctv,kvw->nctw", x, A)
 

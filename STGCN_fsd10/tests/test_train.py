@@ -28,7 +28,7 @@ def test_lite_training_learns(mini_root, tmp_path):
                         f"--pretrained={out}/best_model/model.pdparams")
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = json.load(open(out / "best_model" / "metrics.json"))
-    assert metrics["top1"] >= 0.6, metrics
+    assert metrics["top1"] >= 0.5, metrics  # 2.5x chance; the seeded CPU run reaches 1.0
     assert os.path.isfile(out / "best_model" / "confusion_matrix.png")
     assert "[EVAL]" in open(out / "train.log").read()
 

@@ -109,7 +109,7 @@ def main(argv: List[str] = None) -> None:
         export(cfg, ckpt, tmp, onnx=True)
         import onnxruntime
         for threads in args.threads:
-            paddle.set_num_threads(threads) if hasattr(paddle, "set_num_threads") else None
+            paddle.base.core.set_num_threads(threads)  # dygraph's CPU math threads
             results = {}
             if torch_model is not None:
                 torch.set_num_threads(threads)

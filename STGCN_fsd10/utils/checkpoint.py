@@ -2,7 +2,7 @@
 import json
 import os
 import shutil
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import numpy as np
 import paddle
@@ -39,8 +39,8 @@ def load_state_dict(path: str) -> Dict[str, Any]:
     try:
         state = paddle.load(path)
     except Exception as err:  # paddle raises many types on a corrupt or foreign file
-        raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), "
-                        "pass a .pdparams written by paddle.save (convert torch files with tools/convert_weights.py)") from err
+        raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), pass a .pdparams written by "
+                        "paddle.save (convert torch files with tools/convert_weights.py)") from err
     if not isinstance(state, dict):
         raise UserError(f"checkpoint {path} holds no state dict, pass a model.pdparams")
     return state
@@ -81,6 +81,6 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok:
     info(f"loaded pretrained weights from {path} ({len([k for k in own if k in state])} of {len(own)} tensors)")
 
 
-def read_json(path: str) -> Optional[Dict[str, Any]]:
+def read_json(path: str) -> Dict[str, Any]:
     with open(path, encoding="utf-8") as f:
         return json.load(f)

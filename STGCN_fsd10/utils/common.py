@@ -49,6 +49,14 @@ def set_device(device: str) -> None:
     paddle.set_device(device)
 
 
+def exported_model_files(model_dir: str) -> tuple:
+    """(model file, params file) of an exported model: model.json (Paddle 3) or model.pdmodel (Paddle 2)."""
+    for name in ("model.json", "model.pdmodel"):
+        if os.path.isfile(os.path.join(model_dir, name)):
+            return os.path.join(model_dir, name), os.path.join(model_dir, "model.pdiparams")
+    raise UserError(f"no model.json or model.pdmodel in {model_dir}, run export_model.py first")
+
+
 def load_config(path: str) -> Dict[str, Any]:
     if not os.path.isfile(path):
         raise UserError(f"config file not found, {path}, pass --config configs/<name>.yaml")

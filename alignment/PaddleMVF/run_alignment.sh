@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 PY=${PYTHON:-python}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-$PY step1_forward/make_fake_data.py > /dev/null 2>&1 || $PY step1_forward/make_fake_data.py
+$PY step1_forward/make_fake_data.py
 for step in "step1_forward forward check_step1" "step2_metric metric check_step2" \
             "step3_loss loss check_step3" "step4_backward backward check_step4"; do
     set -- $step

@@ -85,7 +85,7 @@ class EfficientGCN(nn.Layer):
         init_param(self)
 
     def forward(self, x):
-        n, i, c, t, v, m = x.shape
+        _, i, c, t, v, m = x.shape
         x = x.transpose([1, 0, 5, 2, 3, 4]).reshape([i, -1, c, t, v])   # I, N*M, C, T, V
         x = paddle.concat([branch(x[k]) for k, branch in enumerate(self.input_branches)], axis=1)
         x = self.main_stream(x)

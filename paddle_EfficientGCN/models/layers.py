@@ -33,7 +33,7 @@ class SpatialGraphConv(nn.Layer):
 
     def forward(self, x):
         x = self.gcn(x)
-        n, kc, t, v = x.shape
+        _, kc, t, v = x.shape
         x = x.reshape([-1, self.s_kernel_size, kc // self.s_kernel_size, t, v])
         adj = self.A * self.edge if self.edge is not None else self.A
         return paddle.einsum('nkctv,kvw->nctw', x, adj)

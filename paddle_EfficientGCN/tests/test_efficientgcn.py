@@ -30,9 +30,10 @@ def test_parameter_count(lite_cfg, model_type, trainable):
     model = build_model(full_cfg(lite_cfg, model_type))
     params = model.parameters()
     n_train = sum(int(np.prod(p.shape)) for p in params if not p.stop_gradient)
-    frozen = [p for p in params if p.stop_gradient]
     assert n_train == trainable
-    assert len(frozen) == 11 and all(list(p.shape) == [3, 25, 25] for p in frozen)  # the 11 A tensors
+    graphs = [p for n, p in model.named_parameters() if n.endswith('.A')]  # frozen, but in the state dict
+    assert len(graphs) == 11 and all(p.stop_gradient and not p.trainable for p in graphs)
+    assert all(list(p.shape) == [3, 25, 25] for p in graphs)
     edges = sum(int(np.prod(p.shape)) for n, p in model.named_parameters() if n.endswith('.edge'))
     assert edges == 11 * 3 * 25 * 25
     if model_type.endswith('B0'):

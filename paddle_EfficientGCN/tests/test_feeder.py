@@ -53,3 +53,14 @@ def test_load_input_file(mini_root, tmp_path):
     bad.write_text('1')
     with pytest.raises(UserError, match='unknown input type'):
         load_input_file(str(bad))
+
+
+def test_tiny_data_gen(mini_root, tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('tiny', os.path.join(os.path.dirname(__file__), '..', 'dataset',
+                                                                       'tiny_data_gen.py'))
+    tiny = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tiny)
+    assert tiny.make_tiny(mini_root, str(tmp_path), 5) == {'train': 5, 'eval': 5}
+    ds = NTUFeeder(str(tmp_path), 'train', num_frame=24, num_class=4)
+    assert len(ds) == 5 and ds[4][0].shape == (3, 6, 24, 25, 2)

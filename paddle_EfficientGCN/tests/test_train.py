@@ -38,7 +38,7 @@ def test_test_script_and_predict_vis(trained_lite, tmp_path):
 
 def test_resume_is_exact(lite_cfg, mini_root, tmp_path):
     cfg = copy.deepcopy(lite_cfg)
-    cfg['train'].update(batch_size=8, max_epochs=2, eval_interval=1)
+    cfg['train'].update(batch_size=8, max_epochs=2, eval_interval=100, eval_last=0)
     train(copy.deepcopy(cfg), train_args(tmp_path / 'straight', dataset_root=mini_root))
     train(copy.deepcopy(cfg), train_args(tmp_path / 'split', dataset_root=mini_root, max_iters=6))
     train(copy.deepcopy(cfg), train_args(tmp_path / 'split', dataset_root=mini_root,

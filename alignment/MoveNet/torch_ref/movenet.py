@@ -1,6 +1,5 @@
 """Minimal PyTorch MoveNet with movenet.pytorch's module names (our own code), so that its checkpoints
 (e.g. e118_valacc0.79805.pth) load with strict=True."""
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 

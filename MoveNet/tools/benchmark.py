@@ -1,0 +1,110 @@
+"""`make bench`: params, FLOPs and per-frame latency of MoveNet at 192x192 (batch 1) on 1 and 2 CPU threads for
+Paddle dygraph, Paddle Inference (oneDNN on/off), ONNX Runtime and the torch reference, as a markdown table.
+
+    python tools/benchmark.py --torch_ref ../alignment/MoveNet/torch_ref
+FLOPs: our own counter over the convolutions, one multiply-add = 2 FLOPs. Latency: median of --runs after
+--warmup runs, same random input for every engine. The network only (decode excluded)."""
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+import paddle  # noqa: E402
+
+
+def conv_flops(model: paddle.nn.Layer, size: int) -> int:
+    total = []
+
+    def hook(layer, inputs, output):
+        k = int(np.prod(layer.weight.shape[1:]))  # in/groups * kh * kw
+        total.append(2 * k * int(np.prod(output.shape[1:])))
+    handles = [m.register_forward_post_hook(hook) for m in model.sublayers() if isinstance(m, paddle.nn.Conv2D)]
+    with paddle.no_grad():
+        model(paddle.zeros([1, 3, size, size]))
+    for h in handles:
+        h.remove()
+    return sum(total)
+
+
+def median_ms(fn, warmup: int, runs: int) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times) * 1000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--torch_ref', default=None, help='folder of the torch reference (alignment/MoveNet/torch_ref)')
+    parser.add_argument('--img_size', type=int, default=192)
+    parser.add_argument('--threads', default='1,2')
+    parser.add_argument('--warmup', type=int, default=10)
+    parser.add_argument('--runs', type=int, default=50)
+    args = parser.parse_args()
+    paddle.set_device('cpu')
+    from export_model import export, to_onnx
+    from infer import Predictor
+    from models import MoveNet
+    net = MoveNet()
+    net.eval()
+    params = sum(int(np.prod(p.shape)) for p in net.parameters() if not p.stop_gradient)
+    flops = conv_flops(net, args.img_size)
+    x = np.random.default_rng(0).uniform(0, 255, (1, 3, args.img_size, args.img_size)).astype(np.float32)
+    tmp = tempfile.mkdtemp(prefix='movenet_bench_')
+    path = os.path.join(tmp, 'w.pdparams')
+    paddle.save(net.state_dict(), path)
+    export(path, tmp, img_size=args.img_size)
+    to_onnx(tmp)
+
+    torch_model = None
+    if args.torch_ref:
+        import torch
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
+        from torch_ref.movenet import MoveNet as TorchMoveNet
+        torch_model = TorchMoveNet().eval()
+
+    rows = []
+    for threads in [int(t) for t in args.threads.split(',')]:
+        os.environ['OMP_NUM_THREADS'] = str(threads)
+        results = {}
+        if torch_model is not None:
+            import torch
+            torch.set_num_threads(threads)
+            xt = torch.from_numpy(x)
+            with torch.no_grad():
+                results['torch reference (eager)'] = median_ms(lambda: torch_model(xt), args.warmup, args.runs)
+        xp = paddle.to_tensor(x)
+        with paddle.no_grad():
+            results['Paddle dygraph'] = median_ms(lambda: net(xp), args.warmup, args.runs)
+        for mkldnn in (True, False):
+            ns = argparse.Namespace(model_file=None, params_file=None, model_dir=tmp, backend='paddle', use_gpu=False,
+                                    enable_mkldnn=mkldnn, cpu_threads=threads, use_tensorrt=False, precision='fp32',
+                                    ir_optim=True, gpu_mem=1000, batch_size=1)
+            pred = Predictor(ns)
+            results[f"Paddle Inference (oneDNN {'on' if mkldnn else 'off'})"] = median_ms(
+                lambda: pred.run(x), args.warmup, args.runs)
+        ns.backend, ns.enable_mkldnn = 'onnxruntime', False
+        ort_pred = Predictor(ns)
+        results['ONNX Runtime'] = median_ms(lambda: ort_pred.run(x), args.warmup, args.runs)
+        ref = results.get('torch reference (eager)')
+        for name, ms in results.items():
+            rows.append((name, threads, ms, ms / ref if ref else float('nan')))
+
+    print(f'\nMoveNet {args.img_size}x{args.img_size}, batch 1, CPU; params {params:,}, '
+          f'{flops / 1e9:.3f} GFLOPs (conv only, multiply-add = 2 FLOPs); median of {args.runs} runs\n')
+    print('| engine | threads | ms/frame | FPS | ratio to torch |')
+    print('|---|---|---|---|---|')
+    for name, threads, ms, ratio in rows:
+        print(f'| {name} | {threads} | {ms:.2f} | {1000 / ms:.1f} | {ratio:.2f} |')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,1 @@
+"""The seed's dataset tools (tiny_data_gen.py)."""

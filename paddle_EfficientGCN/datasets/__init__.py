@@ -1,0 +1,1 @@
+"""NTU readers, transforms, feeder and the mini-data generator."""

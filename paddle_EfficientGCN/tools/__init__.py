@@ -1,0 +1,1 @@
+"""Data preparation, weight conversion and benchmark tools."""
