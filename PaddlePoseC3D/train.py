@@ -1,5 +1,6 @@
 """Train PoseC3D (SlowOnly-R50 on keypoint heatmap volumes), e.g.
-python train.py --dataset_root ucf101.pkl --pretrained res3d_k400.pdparams --max_epochs 12 --batch_size 16 --log_iters 100
+python train.py --dataset_root ucf101.pkl --pretrained res3d_k400.pdparams --max_epochs 12 --batch_size 16 \
+    --log_iters 100
 """
 import os
 import sys
@@ -45,7 +46,8 @@ def parse_args(argv=None):
     p.add_argument("--split", type=int, choices=[1, 2, 3], default=None, help="UCF-101/HMDB split")
     p.add_argument("--label_smoothing", type=float, default=None, help="seed port: 0.1 (mmaction2: 0)")
     p.add_argument("--fc_lr_mult", type=float, default=None, help="seed port: 5.0 (mmaction2: 1)")
-    p.add_argument("--precise_bn_iters", type=int, default=None, help="seed port: 200 every 2 epochs (0 = off)")
+    p.add_argument("--precise_bn_iters", type=int, default=None,
+                   help="seed port: 200, after every 2nd and the last epoch (0 = off)")
     return p.parse_args(argv)
 
 

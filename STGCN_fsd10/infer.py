@@ -119,7 +119,7 @@ def main(argv=None) -> None:
     transform = build_transforms(cfg)
     predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
     print("Inference model(STGCN)...")
-    autolog = None
+    autolog, warmup = None, 2
     if args.enable_benchmark:
         try:
             import auto_log
@@ -129,9 +129,9 @@ def main(argv=None) -> None:
             model_name="STGCN", model_precision=args.precision, batch_size=args.batch_size,
             data_shape="dynamic", save_path="./output/auto_log.lpg", inference_config=predictor.config,
             pids=os.getpid(), process_name=None, gpu_ids="auto" if args.use_gpu else None,
-            time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=2)
-        # time enough batches that more than `warmup` are measured
-        repeats = max(1, -(-(autolog.times.warmup + 8) * args.batch_size // len(data)))
+            time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=warmup)
+        # time enough batches that more than `warmup` are measured (auto_log fails otherwise)
+        repeats = max(1, -(-(warmup + 8) * args.batch_size // len(data)))
         index = np.tile(np.arange(len(data)), repeats)
     else:
         index = np.arange(len(data))

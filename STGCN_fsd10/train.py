@@ -141,7 +141,7 @@ def main(argv=None) -> None:
     iters_per_epoch = len(train_loader)
     max_iters = args.max_iters or epochs * iters_per_epoch
     log_iters = tr.get("log_iters", 10)
-    logger.info(f"train {len(train_set)} samples ({world} card(s)), val "
+    logger.info(f"train {len(train_loader.dataset)} samples ({world} card(s)), val "
                 f"{len(val_loader.dataset) if val_loader else 0}, window {data_cfg['window_size']}, "
                 f"{epochs} epochs x {iters_per_epoch} iters")
     for epoch in range(start_epoch, epochs):

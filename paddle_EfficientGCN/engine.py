@@ -103,11 +103,10 @@ def train(cfg: Dict[str, Any], args) -> Dict[str, Any]:
     if world > 1:
         dist.init_parallel_env()
     set_seed(t['seed'])
+    train_set = build_dataset(cfg, 'train', args.dataset_root)  # validated before anything is written
+    eval_set = build_dataset(cfg, 'eval', args.dataset_root) if rank == 0 else None
     logger = get_logger(args.save_dir if rank == 0 else None)
     log = logger.info if rank == 0 else (lambda *_: None)
-
-    train_set = build_dataset(cfg, 'train', args.dataset_root)
-    eval_set = build_dataset(cfg, 'eval', args.dataset_root) if rank == 0 else None
     if len(train_set) == 0:
         raise UserError(f'no training sample in {args.dataset_root or cfg["dataset_args"]["dataset_root"]}')
     if len(set(train_set.labels.tolist())) < 2:

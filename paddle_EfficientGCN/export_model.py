@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import UserError, load_config, read_state_dict, run_main, str2bool  # noqa: E402
+from utils import UserError, load_config, load_pretrained, run_main, str2bool  # noqa: E402
 
 
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
@@ -27,12 +27,9 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
             return paddle.nn.functional.softmax(self.net(x), axis=-1)
 
     net = build_model(cfg)
-    state = read_state_dict(model_path)
-    missing = [k for k in net.state_dict() if k not in state]
-    if missing:
-        raise UserError(f'{model_path} lacks {len(missing)} keys of {cfg["model_type"]} (e.g. {missing[:2]}), '
+    if load_pretrained(net, model_path):
+        raise UserError(f'the classifier of {model_path} does not have num_class={cfg["num_class"]} outputs, '
                         'check --config')
-    net.set_state_dict(state)
     net.eval()
     model = Exported(net)
     model.eval()

@@ -77,3 +77,34 @@ def test_infer_script_prints_keypoints_and_benchmark(exported, mini_root):
     i = next(k for k, line in enumerate(lines) if line.startswith('Current video file: '))
     assert lines[i + 1].startswith('\tkeypoints: ') and len(eval(lines[i + 1].split(': ', 1)[1])) == 17
     assert 'inference_time(ms)' in res.stdout and 'Perf info' in res.stdout
+
+
+def test_infer_folder_onnx_to_json_lines(exported, mini_root, tmp_path):
+    import json
+    import os
+    import shutil
+    d, _ = exported
+    folder = tmp_path / 'imgs'
+    folder.mkdir()
+    for name in sorted(os.listdir(os.path.join(mini_root, 'imgs')))[:3]:
+        shutil.copy(os.path.join(mini_root, 'imgs', name), folder / name)
+    res = run_script(['infer.py', '--model_dir', str(d / 'dec'), '--backend', 'onnxruntime', '--input_file',
+                      str(folder), '--batch_size', '2', '--output', str(tmp_path / 'kps.jsonl')])
+    assert res.returncode == 0, res.stderr[-2000:]
+    rows = [json.loads(line) for line in (tmp_path / 'kps.jsonl').read_text().splitlines()]
+    assert len(rows) == 3 and res.stdout.count('Current video file: ') == 3
+    assert all(len(r['keypoints']) == 17 and len(r['keypoints'][0]) == 3 for r in rows)
+
+
+def test_predict_image_and_video(lite_run, mini_root, tmp_path):
+    import os
+    example = os.path.dirname(mini_root)
+    weights = str(lite_run / 'best_model' / 'model.pdparams')
+    res = run_script(['predict.py', '--pretrained', weights, '--input_file', os.path.join(example, 'predict_example.jpg'),
+                      '--save_dir', str(tmp_path)])
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (tmp_path / 'predict_example_pose.jpg').is_file() and (tmp_path / 'predict_example_heatmaps.png').is_file()
+    res = run_script(['predict.py', '--pretrained', weights, '--video', os.path.join(example, 'predict_example.avi'),
+                      '--save_dir', str(tmp_path)])
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert 'FPS' in res.stdout and (tmp_path / 'predict_example_pose.avi').stat().st_size > 0

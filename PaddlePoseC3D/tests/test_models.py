@@ -24,7 +24,8 @@ def test_deeper_settings(depth, stage3_blocks, params):
     model = build_model({"num_classes": 101, "depth": depth})
     assert len(model.backbone.layer3) == stage3_blocks
     assert model.backbone.feat_dim == 512
-    assert n_params(model) == params  # hand-checked: R50 + 17 (30 + 4 in layer2) extra bottlenecks of 411,136 (103,168) params
+    # hand-checked: R50 + 17 (152: 30, and 4 in layer2) extra bottlenecks of 411,136 (103,168) parameters
+    assert n_params(model) == params
 
 
 def test_official_names_and_init():

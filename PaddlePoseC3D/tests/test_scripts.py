@@ -19,7 +19,7 @@ def test_lite_training_learns(lite_run, mini_pkl):
     for f in ("best_model/model.pdparams", "latest/model.pdparams", "latest/model.pdopt", "latest/state.json",
               "train.log"):
         assert os.path.isfile(os.path.join(save_dir, f))
-    assert "[TRAIN] epoch: 1/2, iter: 4/16, loss:" in open(os.path.join(save_dir, "train.log")).read()
+    assert "[TRAIN] epoch: 1/4, iter: 4/16, loss:" in open(os.path.join(save_dir, "train.log")).read()
     test = run_script("test.py", "--config", "configs/posec3d_lite.yaml", "--dataset_root", mini_pkl,
                       "--pretrained", os.path.join(save_dir, "best_model", "model.pdparams"), "--device", "cpu",
                       "--save_dir", save_dir)

@@ -144,10 +144,10 @@ def bench_model(args) -> list[str]:
     tmp_dir.cleanup()
     rows = [f"PoseC3D SlowOnly-R50, 101 classes: {params:,} parameters, {flops / 1e9:.2f} GFLOPs per view "
             f"(input {shape[1:]}, multiply-add = 2 FLOPs)", "",
-            "| backend | threads | ms / view (median of %d) | ratio to torch |" % args.repeat, "| --- | --- | --- | --- |"]
+            f"| backend | threads | ms / view (median of {args.repeat}) | ratio to torch |", "| --- | --- | --- | --- |"]
     for (name, threads), ms in results.items():
         ref = results.get(("torch reference", threads))
-        rows.append(f"| {name} | {threads} | {ms:.1f} | {ms / ref:.2f} |" if ref else f"| {name} | {threads} | {ms:.1f} | - |")
+        rows.append(f"| {name} | {threads} | {ms:.1f} | {f'{ms / ref:.2f}' if ref else '-'} |")
     return rows
 
 

@@ -51,7 +51,8 @@ def torch_to_paddle(state: dict, num_classes: int | None = None) -> tuple[dict, 
         if key in LINEAR_WEIGHTS:
             value = value.T  # torch Linear [out, in] -> paddle [in, out]
         out[key] = np.ascontiguousarray(value)
-    if num_classes is not None and "cls_head.fc_cls.bias" in out and out["cls_head.fc_cls.bias"].shape[0] != num_classes:
+    bias = out.get("cls_head.fc_cls.bias")
+    if num_classes is not None and bias is not None and bias.shape[0] != num_classes:
         # another label set (K400 -> UCF-101): leave the head to be initialised by the model
         out = {k: v for k, v in out.items() if not k.startswith("cls_head.fc_cls.")}
     return out, skipped

@@ -4,7 +4,7 @@ Layout: `*_data.npy` float [N, 3, T, 25, 1] (x, y in -1..1 and OpenPose confiden
 zero-padded tail), `train_label.npy` int [N] in 0..29. test_A/test_B come without labels.
 """
 import os
-from typing import Callable, Optional, Tuple
+from typing import Callable, Tuple
 
 import numpy as np
 import paddle
@@ -99,9 +99,9 @@ def dataset_files(dataset_root: str, data_cfg: dict) -> Tuple[str, str]:
 
 
 class FSD10Dataset(paddle.io.Dataset):
-    """Samples `indices` of a [N, C, T, V, M] array through `transform`; label -1 when there are none."""
+    """Labelled samples `indices` of a [N, C, T, V, M] array, each through `transform`."""
 
-    def __init__(self, data: np.ndarray, labels: Optional[np.ndarray], indices: np.ndarray,
+    def __init__(self, data: np.ndarray, labels: np.ndarray, indices: np.ndarray,
                  transform: Callable[[np.ndarray], np.ndarray]) -> None:
         super().__init__()
         self.data, self.labels, self.indices, self.transform = data, labels, indices, transform
@@ -111,8 +111,7 @@ class FSD10Dataset(paddle.io.Dataset):
 
     def __getitem__(self, i: int) -> Tuple[np.ndarray, np.ndarray]:
         k = int(self.indices[i])
-        label = self.labels[k] if self.labels is not None else -1
-        return self.transform(np.asarray(self.data[k])), np.array([label], dtype=np.int64)
+        return self.transform(np.asarray(self.data[k])), np.array([self.labels[k]], dtype=np.int64)
 
 
 def build_loader(dataset: FSD10Dataset, batch_size: int, shuffle: bool, num_workers: int = 0,

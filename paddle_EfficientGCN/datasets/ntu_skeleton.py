@@ -22,7 +22,8 @@ XSUB120_TRAIN_SUBJECTS = XSUB_TRAIN_SUBJECTS | {
     45, 46, 47, 49, 50, 52, 53, 54, 55, 56, 57, 58, 59, 70, 74, 78, 80, 81, 82, 83, 84, 85, 86, 89, 91, 92, 93, 94,
     95, 97, 98, 100, 103}
 XVIEW_TRAIN_CAMERAS = {2, 3}
-BENCHMARKS = ('ntu-xsub', 'ntu-xview', 'ntu-xsub120', 'ntu-xset120')
+BENCHMARKS = ('ntu-xsub', 'ntu-xview', 'ntu-xsub120', 'ntu-xset120')  # the official names
+BENCHMARK_ALIASES = {'ntu120-xsub': 'ntu-xsub120', 'ntu120-xset': 'ntu-xset120'}
 
 
 class BadSkeletonFile(ValueError):
@@ -190,6 +191,7 @@ def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: 
     """
     from tqdm import tqdm
     log = logger.info if logger else print
+    benchmark = BENCHMARK_ALIASES.get(benchmark, benchmark)
     for d in raw_dirs:
         if not os.path.isdir(d):
             raise FileNotFoundError(f'raw skeleton folder {d} not found')

@@ -49,3 +49,15 @@ def test_classifier_mismatch_reinitialised_other_mismatch_refused(lite_cfg, tmp_
         assert 'another model' in str(e)
     else:
         raise AssertionError('a B0 checkpoint loaded into B2')
+
+
+def test_seed_port_checkpoint_without_edge_loads(lite_cfg, tmp_path):
+    """The seed's xsub.pdparams has the official names but no `edge` (a constant there): edges start at 1."""
+    model = build_model(lite_cfg)
+    state = {k: v for k, v in model.state_dict().items() if not k.endswith('.edge')}
+    paddle.save(state, str(tmp_path / 'xsub.pdparams'))
+    fresh = build_model(lite_cfg)
+    with paddle.no_grad():
+        fresh.main_stream['block-0_scn'].conv.edge.set_value(paddle.zeros([3, 25, 25]))
+    load_pretrained(fresh, str(tmp_path / 'xsub.pdparams'))
+    assert np.all(fresh.main_stream['block-0_scn'].conv.edge.numpy() == 1)

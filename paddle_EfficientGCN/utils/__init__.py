@@ -122,8 +122,13 @@ def load_pretrained(model, path: str, logger: Optional[logging.Logger] = None) -
     """Load by name; report every missing/unexpected/reshaped key. A classifier with another class count is
     left at its fresh init with a warning; any other mismatch means a checkpoint of another model."""
     log = (logger.info if logger else print)
-    state = read_state_dict(path)
+    state = dict(read_state_dict(path))
     own = model.state_dict()
+    no_edge = [k for k in own if k.endswith('.edge') and k not in state]
+    if no_edge and len(no_edge) == sum(k.endswith('.edge') for k in own):
+        # the seed Paddle port (xsub/xview.pdparams) kept edge as a constant tensor of ones, outside the state dict
+        log(f'warning: {path} has no learnable edge tensors (seed Paddle port); they start at 1')
+        state.update({k: np.ones(own[k].shape, dtype='float32') for k in no_edge})
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
     reshaped = [k for k in own if k in state and list(state[k].shape) != list(own[k].shape)]

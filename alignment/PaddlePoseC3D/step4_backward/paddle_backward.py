@@ -3,7 +3,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import CLIP, DATA, LR, MOMENTUM, NUM_CLASSES, PADDLE_CKPT, WEIGHT_DECAY, fake_batch, use_model_dir  # noqa: E402,E501
+from common import (CLIP, DATA, LR, MOMENTUM, NUM_CLASSES, PADDLE_CKPT, WEIGHT_DECAY,  # noqa: E402
+                    fake_batch, use_model_dir)
 
 use_model_dir()
 import paddle  # noqa: E402
