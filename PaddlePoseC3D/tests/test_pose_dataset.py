@@ -91,3 +91,10 @@ def test_dataset_items_and_zero_person_heatmaps(tmp_path):
     assert len(train) == 2 * cfg["data"]["repeat"]
     imgs, label = test[0]
     assert imgs.shape == (4, 17, 8, 32, 32) and label == 0 and imgs.max() == 0
+
+
+def test_load_videos_accepts_one_annotation_or_a_whole_pkl(mini_pkl):
+    import os
+    from datasets.pose_dataset import load_videos
+    assert len(load_videos(mini_pkl)) == 44
+    assert len(load_videos(os.path.join(os.path.dirname(mini_pkl), "predict_example.pkl"))) == 1

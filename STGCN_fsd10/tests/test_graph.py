@@ -1,5 +1,8 @@
+import os
+
 import numpy as np
 
+from conftest import run_script
 from models.graph import Graph, hop_distance, layout_edges, normalize_digraph
 
 
@@ -34,3 +37,10 @@ def test_ntu_layout():
     num_node, edges, center = layout_edges("ntu-rgb+d")
     assert num_node == 25 and center == 20 and len(edges) == 24
     assert Graph("ntu-rgb+d", "spatial").A.shape == (3, 25, 25)
+
+
+def test_visualize_graph_writes_the_pictures(tmp_path):
+    result = run_script("tools/visualize_graph.py", "--layout", "fsd10", "--out_dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(os.listdir(tmp_path)) == ["hop_distance.png", "normalized_adjacency.png", "partitions_distance.png",
+                                            "partitions_spatial.png", "partitions_uniform.png"]

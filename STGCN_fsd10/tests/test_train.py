@@ -63,3 +63,11 @@ def test_two_process_distributed_training(tiny_root, tmp_path):
     assert "saved checkpoint" in worker0 and "saved checkpoint" not in worker1
     assert "2 card(s)" in worker0
     assert sorted(os.listdir(out)) == ["best_model", "latest", "train.log"]  # no leftover temporary dirs
+
+
+def test_full_train_skips_evaluation(tiny_root, tmp_path):
+    """--full_train: all 14 samples train (3 batches of 4), no [EVAL], best_model is the last epoch."""
+    log = train(tiny_root, tmp_path, "--max_epochs=1", "--batch_size=4", "--full_train=True").stdout
+    assert "train 14 samples" in log and "x 3 iters" in log
+    assert "[EVAL]" not in log
+    assert os.path.isfile(tmp_path / "best_model" / "model.pdparams")
