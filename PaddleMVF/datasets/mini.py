@@ -3,8 +3,8 @@
 Writes ``<root>/rawframes/<Class>/v_<Class>_gXX_cYY/img_00001.jpg ...`` plus UCF-101's own
 ``annotations/classInd.txt``, ``trainlist0{1,2,3}.txt`` and ``testlist0{1,2,3}.txt`` (split s tests
 groups 2s-1 and 2s, as UCF-101 tests groups 7s-6..7s), so tools/build_file_list.py runs on it.
-Each class is a bright square moving in its own direction over a background with its own colour
-stripes: the classes differ in motion direction and colour pattern.
+Each class is a bright square moving in its own direction over a background of its own colour and
+stripe pattern: the classes differ in motion direction and colour pattern.
 
     python datasets/mini.py --root test_tipc/data/mini_ucf
 """
@@ -25,11 +25,12 @@ def make_clip(cls: int, num_frames: int, rng: np.random.RandomState, height: int
     """(T, H, W, 3) uint8 RGB frames of class ``cls``."""
     _, (dx, dy), colour = CLASSES[cls]
     yy, xx = np.mgrid[:height, :width]
-    stripes = ((xx + yy * (cls % 3)) // 8 % 2)[..., None] * np.array(colour, dtype=np.float32)
-    x, y, side = rng.randint(10, width - 30), rng.randint(10, height - 30), 16
+    # the class colour fills the frame (stripes modulate it by 25 %): a strong global cue
+    stripes = (0.75 + 0.25 * ((xx + yy * (cls % 3)) // 8 % 2))[..., None] * np.array(colour, dtype=np.float32)
+    x, y, side = rng.randint(10, width - 30), rng.randint(10, height - 30), 12
     frames = []
     for t in range(num_frames):
-        img = stripes * 0.6 + rng.normal(0, 12, size=(height, width, 3))
+        img = stripes + rng.normal(0, 8, size=(height, width, 3))
         px, py = (x + dx * t) % (width - side), (y + dy * t) % (height - side)
         img[py:py + side, px:px + side] = 255
         frames.append(np.clip(img, 0, 255).astype(np.uint8))
