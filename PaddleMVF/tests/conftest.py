@@ -47,8 +47,8 @@ def tiny_root(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def trained(mini_root, tmp_path_factory) -> str:
-    """save_dir of one lite training run on the mini data (the TIPC recipe). One thread: CPU training
-    is then bit-reproducible, and 32 from-scratch iterations of ResNet-50 are a small margin."""
+    """save_dir of one lite training run on the mini data (the TIPC recipe), on one thread so that the
+    CPU run is bit-reproducible."""
     save_dir = str(tmp_path_factory.mktemp("lite_run"))
     r = run_script("train.py", "--config", "configs/mvf_r50_lite.yaml", "--dataset_root", mini_root,
                    "--save_dir", save_dir, "--device", "cpu", "--log_iters", "4", threads="1")

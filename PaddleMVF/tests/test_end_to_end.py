@@ -24,7 +24,7 @@ def test_lite_training_learns(trained, mini_root):
     assert r.returncode == 0, r.stderr[-2000:]
     metrics = json.load(open(os.path.join(trained, "metrics.json")))
     assert metrics["num_videos"] == 16
-    assert metrics["top1"] > 0.25 and metrics["mean_class_acc"] > 0.25  # 4 balanced classes: chance 0.25
+    assert metrics["top1"] >= 0.5 and metrics["mean_class_acc"] >= 0.5  # 4 balanced classes: chance 0.25
     state = json.load(open(os.path.join(trained, "latest", "state.json")))
     assert state["epoch"] == 8 and state["iteration"] == 32
 

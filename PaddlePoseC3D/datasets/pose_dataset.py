@@ -48,8 +48,10 @@ def validate_annotation(ann, where: str, num_classes: int | None = None) -> None
     if int(total) < 1 or kp.shape[1] != int(total):
         raise UserError(f"total_frames={total} but keypoint has {kp.shape[1]} frames, {where}, "
                         "set total_frames to the number of frames")
-    if not (np.isfinite(kp).all() and np.isfinite(score).all()):
-        raise UserError(f"NaN/inf in keypoint or keypoint_score, {where}, replace missing joints by 0 with score 0")
+    # NaN coordinates are allowed: PoseCompact turns them into 0 (missing), as mmaction2 does
+    if np.isinf(kp).any() or not np.isfinite(score).all():
+        raise UserError(f"inf in keypoint or NaN/inf in keypoint_score, {where}, "
+                        "replace missing joints by 0 with score 0")
     label = ann["label"]
     if not isinstance(label, (int, np.integer)) or label < 0 or (num_classes is not None and label >= num_classes):
         raise UserError(f"label {label!r} is not an int in [0, {num_classes}), {where}, "
@@ -69,12 +71,15 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
     if len(anns) != len(names):
         raise UserError(f"{len(names) - len(anns)} videos of split '{split}' have no annotation, {path}, "
                         "regenerate the pkl")
-    empty = 0
+    empty = nan = 0
     for i, ann in enumerate(anns):
         validate_annotation(ann, f"{path}: {split}[{i}] ({ann['frame_dir']})", num_classes)
         empty += int(ann["keypoint"].shape[0] == 0 or not ann["keypoint_score"].any())
+        nan += int(np.isnan(ann["keypoint"]).any())
     if empty:
         warnings.warn(f"{empty} videos of {split} in {path} have no detected person: their heatmaps are empty")
+    if nan:
+        warnings.warn(f"{nan} videos of {split} in {path} have NaN keypoints: treated as missing joints (0)")
     return anns
 
 

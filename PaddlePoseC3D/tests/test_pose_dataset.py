@@ -44,12 +44,22 @@ def test_mini_has_short_clips_two_persons_and_empty_frames():
     ({"keypoint": np.ones((3, 17, 2), np.float16)}, r"\[M, T, 17, 2\]"),
     ({"keypoint_score": np.ones((1, 3, 16), np.float16)}, "does not match"),
     ({"total_frames": 5}, "total_frames"),
-    ({"keypoint": np.full((1, 3, 17, 2), np.nan, np.float16)}, "NaN"),
+    ({"keypoint": np.full((1, 3, 17, 2), np.inf, np.float16)}, "inf"),
+    ({"keypoint_score": np.full((1, 3, 17), np.nan, np.float16)}, "NaN"),
     ({"label": 7}, "label"),
 ])
 def test_validator_errors(bad, match):
     with pytest.raises(UserError, match=match):
         validate_annotation(good_ann(**bad), "here", num_classes=4)
+
+
+def test_nan_keypoints_are_missing_joints(tmp_path):
+    kp = np.ones((1, 3, 17, 2), np.float16)
+    kp[0, 1, 4] = np.nan
+    data = {"split": {"train1": ["v_a"]}, "annotations": [good_ann(keypoint=kp)]}
+    (tmp_path / "d.pkl").write_bytes(pickle.dumps(data))
+    with pytest.warns(UserWarning, match="NaN keypoints"):
+        load_split(str(tmp_path / "d.pkl"), "train1")
 
 
 def test_validator_missing_key():
