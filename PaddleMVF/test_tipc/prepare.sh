@@ -6,14 +6,8 @@
 set -e
 FILENAME=$1
 MODE=${2:-lite_train_lite_infer}
-if [ ! -f "${FILENAME}" ]; then
-    echo "error: config file ${FILENAME} not found, pass test_tipc/configs/mvf/train_infer_python.txt" >&2
-    exit 2
-fi
 source test_tipc/common_func.sh
-dataline=$(awk 'NR>=1 && NR<=51' "${FILENAME}" | grep -v '^[[:space:]]*$')
-IFS=$'\n'; lines=(${dataline}); unset IFS
-python=${PYTHON:-$(func_parser_value "${lines[2]}")}
+read_config "${FILENAME}"
 
 if [ "${MODE}" != "lite_train_lite_infer" ]; then
     echo "error: only lite_train_lite_infer is prepared here (the full UCF-101 needs tools/build_rawframes.py)" >&2
