@@ -14,6 +14,19 @@ func_parser_value() {
     echo "${array[1]}"
 }
 
+# read_config <config>: `lines` gets the config's first 51 lines minus blank ones (banners and '##'
+# count, as in the 51-line layout); sets model_name and python ($PYTHON wins over the config's).
+read_config() {
+    local file=$1
+    if [ ! -f "${file}" ]; then
+        echo "error: config file ${file} not found, pass test_tipc/configs/<model>/train_infer_python.txt" >&2
+        exit 2
+    fi
+    mapfile -t lines < <(awk 'NR>=1 && NR<=51' "${file}" | grep -v '^[[:space:]]*$')
+    model_name=$(func_parser_value "${lines[1]}")
+    python=${PYTHON:-$(func_parser_value "${lines[2]}")}
+}
+
 # "key=value", or " " when the key or the value is null/empty (the flag is then left out).
 func_set_params() {
     local key=$1

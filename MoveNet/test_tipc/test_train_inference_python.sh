@@ -10,18 +10,7 @@ source test_tipc/common_func.sh
 
 FILENAME=$1
 MODE=${2:-lite_train_lite_infer}
-if [ ! -f "${FILENAME}" ]; then
-    echo "error: config file ${FILENAME} not found, pass test_tipc/configs/<model>/train_infer_python.txt" >&2
-    exit 2
-fi
-
-dataline=$(awk 'NR>=1 && NR<=51' "${FILENAME}" | grep -v '^[[:space:]]*$')
-IFS=$'\n'
-lines=(${dataline})
-unset IFS
-
-model_name=$(func_parser_value "${lines[1]}")
-python=${PYTHON:-$(func_parser_value "${lines[2]}")}
+read_config "${FILENAME}"
 gpu_list=$(func_parser_value "${lines[3]}")
 autocast_list=$(func_parser_value "${lines[5]}")
 trainer_list=$(func_parser_value "${lines[14]}")
