@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -47,6 +48,29 @@ def test_resume_matches_uninterrupted_run(tiny_root, tmp_path):
     for key in full:
         np.testing.assert_array_equal(full[key].numpy(), resumed[key].numpy(), err_msg=key)
     assert json.load(open(tmp_path / "part" / "latest" / "state.json"))["epoch"] == 2
+
+
+def test_killed_run_resumes_to_the_same_weights(tiny_root, tmp_path):
+    """SIGKILL a run right after its epoch-1 checkpoint, resume it, and land on the uninterrupted weights."""
+    common = (f"--config={LITE_CONFIG}", f"--dataset_root={tiny_root}", "--device=cpu", "--max_epochs=3",
+              "--batch_size=4")
+    train(tiny_root, tmp_path / "full", *common[3:])
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    proc = subprocess.Popen([sys.executable, "train.py", *common, f"--save_dir={tmp_path / 'part'}"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in proc.stdout:  # the logger flushes every line; kill as soon as epoch 1 is on disk
+        if "saved checkpoint" in line and "(epoch 1)" in line:
+            proc.kill()
+            break
+    proc.stdout.close()
+    assert proc.wait(timeout=600) == -signal.SIGKILL, "the run ended before it could be killed"
+    state = json.load(open(tmp_path / "part" / "latest" / "state.json"))
+    assert state["epoch"] in (1, 2)  # whichever checkpoint was complete when the kill landed
+    train(tiny_root, tmp_path / "part", *common[3:], f"--resume={tmp_path / 'part' / 'latest'}")
+    full = paddle.load(str(tmp_path / "full" / "latest" / "model.pdparams"))
+    resumed = paddle.load(str(tmp_path / "part" / "latest" / "model.pdparams"))
+    for key in full:
+        np.testing.assert_array_equal(full[key].numpy(), resumed[key].numpy(), err_msg=key)
 
 
 def test_two_process_distributed_training(tiny_root, tmp_path):
