@@ -21,6 +21,30 @@ def use_model_dir():
         sys.path.insert(0, MODEL_DIR)
 
 
+def load_paddle_model():
+    """The Paddle model with the converted initial weights, in eval mode (paddle is imported here, not at the
+    top, because the torch-side scripts import this file too)."""
+    use_model_dir()
+    import paddle
+    from models import build_model
+    paddle.set_device("cpu")
+    model = build_model({"num_classes": NUM_CLASSES})
+    model.set_state_dict(paddle.load(PADDLE_CKPT))
+    model.eval()
+    return model
+
+
+def load_torch_model():
+    """The torch reference with the same weights (strict load of the mmaction2-style checkpoint), in eval mode."""
+    import torch
+    from torch_ref import build_torch_model
+    torch.set_num_threads(1)
+    model = build_torch_model(NUM_CLASSES)
+    model.load_state_dict(torch.load(TORCH_CKPT, map_location="cpu")["state_dict"], strict=True)
+    model.eval()
+    return model
+
+
 def fake_batch():
     import numpy as np
     x = np.load(os.path.join(DATA, "fake_data.npy"))

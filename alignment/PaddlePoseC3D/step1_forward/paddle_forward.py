@@ -2,18 +2,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import DATA, NUM_CLASSES, PADDLE_CKPT, fake_batch, use_model_dir  # noqa: E402
+from common import DATA, fake_batch, load_paddle_model  # noqa: E402
 
-use_model_dir()
 import paddle  # noqa: E402
 from reprod_log import ReprodLogger  # noqa: E402
 
-from models import build_model  # noqa: E402
-
-paddle.set_device("cpu")
-model = build_model({"num_classes": NUM_CLASSES})
-model.set_state_dict(paddle.load(PADDLE_CKPT))
-model.eval()
+model = load_paddle_model()
 x, _ = fake_batch()
 with paddle.no_grad():
     logits = model(paddle.to_tensor(x)).numpy()

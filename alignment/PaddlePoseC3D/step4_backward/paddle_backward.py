@@ -3,20 +3,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import (CLIP, DATA, LR, MOMENTUM, NUM_CLASSES, PADDLE_CKPT, WEIGHT_DECAY,  # noqa: E402
-                    fake_batch, use_model_dir)
+from common import CLIP, DATA, LR, MOMENTUM, WEIGHT_DECAY, fake_batch, load_paddle_model  # noqa: E402
 
-use_model_dir()
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
 from reprod_log import ReprodLogger  # noqa: E402
 
-from models import build_model  # noqa: E402
-
-paddle.set_device("cpu")
-model = build_model({"num_classes": NUM_CLASSES})
-model.set_state_dict(paddle.load(PADDLE_CKPT))
-model.eval()
+model = load_paddle_model()
 opt = paddle.optimizer.Momentum(LR, MOMENTUM, parameters=model.parameters(),
                                 weight_decay=paddle.regularizer.L2Decay(WEIGHT_DECAY),
                                 grad_clip=paddle.nn.ClipGradByGlobalNorm(CLIP))

@@ -6,13 +6,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch  # noqa: E402
 from reprod_log import ReprodLogger  # noqa: E402
 
-from common import CLIP, DATA, LR, MOMENTUM, NUM_CLASSES, TORCH_CKPT, WEIGHT_DECAY, fake_batch  # noqa: E402
-from torch_ref import build_torch_model, cross_entropy  # noqa: E402
+from common import CLIP, DATA, LR, MOMENTUM, WEIGHT_DECAY, fake_batch, load_torch_model  # noqa: E402
+from torch_ref import cross_entropy  # noqa: E402
 
-torch.set_num_threads(1)
-model = build_torch_model(NUM_CLASSES)
-model.load_state_dict(torch.load(TORCH_CKPT, map_location="cpu")["state_dict"], strict=True)
-model.eval()
+model = load_torch_model()
 opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
 x, y = fake_batch()
 x, y = torch.from_numpy(x), torch.from_numpy(y)
