@@ -5,6 +5,7 @@ energy (std of x + y + z over their non-empty frames), zero padding to 300 frame
 samples with missing skeletons skipped, and pre_normalization (2s-AGCN) for the transformed variants.
 """
 import logging
+import math
 import os
 import pickle
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -40,7 +41,12 @@ def parse_name(name: str) -> Dict[str, int]:
 
 
 def read_skeleton(path: str) -> np.ndarray:
-    """All bodies of a .skeleton file -> [MAX_BODY_KINECT, frames, 25, 3] (x, y, z in metres)."""
+    """All bodies of a .skeleton file -> [MAX_BODY_KINECT, frames, 25, 3] float32 (x, y, z in metres).
+
+    Follows EfficientGCNv1 src/reader/ntu_reader.py NTU_Reader.read_file (x, y, z parsed as float32 into a
+    4-body buffer), but a bad file raises BadSkeletonFile instead of crashing the whole generation, and bodies
+    beyond the 4th / frames beyond the 300th are ignored (the official buffer would raise an IndexError).
+    """
     with open(path) as f:
         tokens = [line.split() for line in f]
     pos = 0
@@ -54,14 +60,16 @@ def read_skeleton(path: str) -> np.ndarray:
 
     try:
         num_frame = int(next_line()[0])
-        data = np.zeros((MAX_BODY_KINECT, min(num_frame, MAX_FRAME), NUM_JOINT, 3))
+        data = np.zeros((MAX_BODY_KINECT, min(num_frame, MAX_FRAME), NUM_JOINT, 3), np.float32)
         for t in range(num_frame):
             num_body = int(next_line()[0])
             for m in range(num_body):
                 next_line()  # bodyID, clipedEdges, hand states, isRestricted, lean, trackingState
                 num_joint = int(next_line()[0])
                 for j in range(num_joint):
-                    xyz = [float(v) for v in next_line()[:3]]
+                    xyz = np.array(next_line()[:3], dtype=np.float32)
+                    if len(xyz) != 3:
+                        raise ValueError(f'{len(xyz)} values on a joint line')
                     if m < MAX_BODY_KINECT and j < NUM_JOINT and t < MAX_FRAME:
                         data[m, t, j] = xyz
     except (IndexError, ValueError) as e:
@@ -78,17 +86,33 @@ def read_skeleton(path: str) -> np.ndarray:
 
 
 def motion_energy(body: np.ndarray) -> float:
-    """std(x) + std(y) + std(z) over the frames where the body is present."""
+    """std(x) + std(y) + std(z) over the frames where the body is present (float32, as the official
+    src/reader/ntu_reader.py NTU_Reader.get_nonzero_std)."""
     present = body[body.sum(-1).sum(-1) != 0]
-    return 0.0 if len(present) == 0 else float(sum(present[:, :, c].std() for c in range(3)))
+    return 0.0 if len(present) == 0 else float(present[:, :, 0].std() + present[:, :, 1].std() +
+                                               present[:, :, 2].std())
 
 
 def read_xyz(path: str) -> np.ndarray:
-    """Top-2 bodies by motion energy -> [3, frames, 25, 2] float32."""
+    """Top-2 bodies by motion energy -> [3, frames, 25, 2] float32 (official NTU_Reader.gendata: energies
+    sorted with argsort()[::-1], so among equal energies the later body slot comes first)."""
     data = read_skeleton(path)
     energy = np.array([motion_energy(b) for b in data])
     order = energy.argsort()[::-1][:MAX_BODY]
-    return data[order].transpose(3, 1, 2, 0).astype(np.float32)
+    return np.ascontiguousarray(data[order].transpose(3, 1, 2, 0), dtype=np.float32)
+
+
+def read_sample(path: str, transform: bool = False) -> Tuple[np.ndarray, int]:
+    """One .skeleton file -> ([3, 300, 25, 2] float32, frame count): exactly the row the generator writes into
+    {train,eval}_data.npy (zero-padded to 300 frames, then pre-normalised when transform is set, as
+    src/reader/ntu_reader.py NTU_Reader.gendata does for the x-view configs). predict.py and infer.py use it
+    for raw files so that a model sees the same input at inference as in training."""
+    xyz = read_xyz(path)
+    out = np.zeros((3, MAX_FRAME, NUM_JOINT, MAX_BODY), np.float32)
+    out[:, :xyz.shape[1]] = xyz
+    if transform:
+        out = pre_normalize_sample(out)
+    return out, int(xyz.shape[1])
 
 
 def is_train(info: Dict[str, int], benchmark: str) -> bool:
@@ -128,12 +152,14 @@ def list_samples(raw_dirs: Sequence[str], benchmark: str, phase: str, ignored: s
 
 
 def rotation_matrix(axis: np.ndarray, theta: float) -> np.ndarray:
-    """Rotation by theta around axis (Euler-Rodrigues), identity for a degenerate axis/angle."""
-    if np.abs(axis).sum() < 1e-6 or abs(theta) < 1e-6:
+    """Rotation by theta around axis (Euler-Rodrigues), identity for a degenerate axis/angle
+    (src/reader/transformer.py rotation_matrix)."""
+    if np.abs(axis).sum() < 1e-6 or np.abs(theta) < 1e-6:
         return np.eye(3)
-    axis = np.asarray(axis, dtype=np.float64) / np.sqrt(np.dot(axis, axis))
-    a = np.cos(theta / 2.0)
-    b, c, d = -axis * np.sin(theta / 2.0)
+    axis = np.asarray(axis)
+    axis = axis / math.sqrt(np.dot(axis, axis))
+    a = math.cos(theta / 2.0)
+    b, c, d = -axis * math.sin(theta / 2.0)
     aa, bb, cc, dd = a * a, b * b, c * c, d * d
     bc, ad, ac, ab, bd, cd = b * c, a * d, a * c, a * b, b * d, c * d
     return np.array([[aa + bb - cc - dd, 2 * (bc + ad), 2 * (bd - ac)],
@@ -142,24 +168,46 @@ def rotation_matrix(axis: np.ndarray, theta: float) -> np.ndarray:
 
 
 def angle_between(v1: np.ndarray, v2: np.ndarray) -> float:
-    n1, n2 = np.linalg.norm(v1), np.linalg.norm(v2)
-    if n1 == 0 or n2 == 0:
+    """Angle between two vectors, 0 when either is (nearly) zero (src/reader/transformer.py angle_between)."""
+    v1, v2 = np.asarray(v1), np.asarray(v2)
+    if np.abs(v1).sum() < 1e-6 or np.abs(v2).sum() < 1e-6:
         return 0.0
-    return float(np.arccos(np.clip(np.dot(v1 / n1, v2 / n2), -1.0, 1.0)))
+    return float(np.arccos(np.clip(np.dot(v1 / np.linalg.norm(v1), v2 / np.linalg.norm(v2)), -1.0, 1.0)))
+
+
+def _align(s: np.ndarray, bone: np.ndarray, target: Sequence[int]) -> None:
+    """Rotate every non-empty frame of every present person of s [M, T, V, C] (in place) by the rotation that
+    takes bone onto target."""
+    rot = rotation_matrix(np.cross(bone, target), angle_between(bone, target))
+    for person in s:
+        if person.sum() == 0:
+            continue
+        frames = person.sum(-1).sum(-1) != 0
+        # the official rotates joint by joint with np.dot(matrix, joint) in float64 and stores float32
+        person[frames] = (person[frames].astype(np.float64) @ rot.T).astype(s.dtype)
 
 
 def pre_normalize_sample(sample: np.ndarray, zaxis=(0, 1), xaxis=(8, 4)) -> np.ndarray:
-    """2s-AGCN pre_normalization of one [3, T, 25, M] sample (see the module doc)."""
-    s = sample.transpose(3, 1, 2, 0).astype(np.float64)  # M, T, V, C
+    """2s-AGCN pre_normalization of one [3, T, 25, M] sample, as src/reader/transformer.py pre_normalization
+    does for each sample of the x-view configs (float32 storage like the official array):
+
+    1. a person whose first frame is empty gets every non-empty frame moved to the front; trailing empty
+       frames are filled by repeating the valid prefix;
+    2. joint 1 (0-based; spine middle) of person 0 is subtracted from every present joint of every person;
+    3. rotate so that the bone joint zaxis[0] -> zaxis[1] (0 -> 1, spine base -> spine middle) of person 0 in
+       frame 0 points along +z: bone = s[zaxis[1]] - s[zaxis[0]] (official joint_top - joint_bottom);
+    4. rotate so that s[xaxis[0]] - s[xaxis[1]] = s[8] - s[4] (official joint_rshoulder - joint_lshoulder,
+       right shoulder minus left shoulder) of person 0 in frame 0 points along +x.
+    """
+    s = np.array(sample, dtype=np.float32).transpose(3, 1, 2, 0).copy()  # M, T, V, C
     if s.sum() == 0:
-        return sample
-    for p in range(s.shape[0]):
-        person = s[p]
+        return np.array(sample, dtype=np.float32)
+    for person in s:
         if person.sum() == 0:
             continue
         if person[0].sum() == 0:  # empty first frame: move every non-empty frame to the front
             kept = person[person.sum(-1).sum(-1) != 0].copy()
-            person[:] = 0
+            person *= 0
             person[:len(kept)] = kept
         for f in range(len(person)):
             if person[f].sum() == 0 and person[f:].sum() == 0:  # trailing empty frames: repeat the prefix
@@ -167,19 +215,13 @@ def pre_normalize_sample(sample: np.ndarray, zaxis=(0, 1), xaxis=(8, 4)) -> np.n
                 person[f:] = np.concatenate([person[:f]] * int(np.ceil(rest / f)), 0)[:rest]
                 break
     center = s[0][:, 1:2, :].copy()
-    for p in range(s.shape[0]):
+    for p in range(len(s)):
         if s[p].sum() != 0:
             mask = (s[p].sum(-1) != 0)[..., None]
             s[p] = (s[p] - center) * mask
-    for (j0, j1), target in ((zaxis, [0, 0, 1]), (xaxis, [1, 0, 0])):
-        bone = s[0, 0, j1] - s[0, 0, j0]
-        rot = rotation_matrix(np.cross(bone, target), angle_between(bone, np.array(target, dtype=np.float64)))
-        for p in range(s.shape[0]):
-            if s[p].sum() == 0:
-                continue
-            frames = s[p].sum(-1).sum(-1) != 0
-            s[p][frames] = s[p][frames] @ rot.T
-    return s.transpose(3, 1, 2, 0).astype(np.float32)
+    _align(s, s[0, 0, zaxis[1]] - s[0, 0, zaxis[0]], [0, 0, 1])
+    _align(s, s[0, 0, xaxis[0]] - s[0, 0, xaxis[1]], [1, 0, 0])
+    return np.ascontiguousarray(s.transpose(3, 1, 2, 0))
 
 
 def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: bool = False,
@@ -206,17 +248,12 @@ def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: 
         names, labels, lengths, skipped = [], [], [], 0
         for path, label in tqdm(samples, desc=f'{benchmark} {phase}', disable=not progress, mininterval=2):
             try:
-                xyz = read_xyz(path)
+                sample, length = read_sample(path, transform)
             except BadSkeletonFile as e:
                 skipped += 1
                 log(f'skip: {e}')
                 continue
-            length = int(xyz.shape[1])
-            if transform:
-                padded = np.zeros((3, MAX_FRAME, NUM_JOINT, MAX_BODY), np.float32)
-                padded[:, :xyz.shape[1]] = xyz
-                xyz = pre_normalize_sample(padded)
-            data[len(names), :, :xyz.shape[1]] = xyz
+            data[len(names)] = sample
             names.append(os.path.basename(path)[:-len('.skeleton')])
             labels.append(label)
             lengths.append(length)

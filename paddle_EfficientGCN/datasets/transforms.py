@@ -3,7 +3,9 @@
 MultiInput stacks the three EfficientGCN inputs, each with 6 channels, into [3, 6, T, V, M]:
   J = [xyz, xyz - xyz of the centre joint], V = [x[t+1] - x[t], x[t+2] - x[t]] (last two frames 0),
   B = [x - x[parent], arccos(bone_c / (|bone| + 1e-4))].
-The official feeder computes them in float64 and the trainer casts to float32; so do we.
+Dtypes follow EfficientGCNv1 src/dataset/ntu_feeder.py NTU_Feeder.multi_input: the differences are taken on the
+float32 data (numpy float32 subtraction), stored in float64 arrays, the bone length and arccos are computed in
+float64, and the processor casts the batch to float32 (`x.float()`); MultiInput casts at its end.
 """
 from typing import Callable, List, Sequence
 
@@ -58,7 +60,7 @@ class BoneFeature:
         self.parents = np.asarray(parents)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        bone = x - x[:, :, self.parents]
+        bone = (x - x[:, :, self.parents]).astype(np.float64)  # difference in the data dtype, then float64
         length = np.sqrt((bone ** 2).sum(0, keepdims=True)) + 1e-4
         return np.concatenate([bone, np.arccos(bone / length)], axis=0)
 
@@ -75,5 +77,4 @@ class MultiInput:
         self.features = [self.FEATURES[k]() for k in inputs]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        x = x.astype(np.float64)
-        return np.stack([f(x) for f in self.features]).astype(np.float32)
+        return np.stack([f(x).astype(np.float64) for f in self.features]).astype(np.float32)

@@ -1,3 +1,4 @@
+import os
 import pickle
 
 import numpy as np
@@ -75,14 +76,51 @@ def test_generate_skips_bad_files_and_ignore_list(tmp_path):
     assert all(n[9:12] in ('001', '002') for n in names)
 
 
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data', 'official_ntu_fixture.npz')
+
+
 def test_pre_normalization(tmp_path):
+    """Follows EfficientGCNv1 src/reader/transformer.py pre_normalization (the 2s-AGCN one): empty first frames
+    moved to the front and the prefix repeated, spine middle (joint 1) of person 0 at the origin, bone
+    joint_top - joint_bottom = s[1] - s[0] along +z, then joint_rshoulder - joint_lshoulder = s[8] - s[4]
+    (right minus left shoulder, xaxis=[8, 4]) along +x."""
     rng = np.random.RandomState(0)
     x = np.zeros((3, 300, 25, 2), np.float32)
     x[:, 5:40, :, 0] = rng.randn(3, 35, 25, 1)[..., 0] + 2  # empty first frames
     out = pre_normalize_sample(x)
+    assert out.dtype == np.float32 and out.shape == x.shape
     assert out[:, :, :, 0].any(axis=(0, 2)).all()          # frames moved to the front and the prefix repeated
     np.testing.assert_allclose(out[:, :, 1, 0], 0, atol=1e-5)  # spine middle of person 0 at the origin
-    shoulder = out[:, 0, 4, 0] - out[:, 0, 8, 0]           # 8 -> 4 bone parallel to x
-    np.testing.assert_allclose(shoulder[1:], 0, atol=1e-5)
-    assert shoulder[0] > 0
+    shoulders = out[:, 0, 8, 0] - out[:, 0, 4, 0]         # right shoulder - left shoulder along +x
+    np.testing.assert_allclose(shoulders[1:], 0, atol=1e-5)
+    assert shoulders[0] > 0
     assert not out[:, :, :, 1].any()                       # the absent person stays empty
+
+
+def test_pre_normalization_matches_official_output():
+    """tests/data/official_ntu_fixture.npz was written by running class-proxima/EfficientGCNv1 (commit 8983d02)
+    src/reader/transformer.py pre_normalization and src/dataset/ntu_feeder.py NTU_Feeder.multi_input on a
+    seeded 20-frame, 2-person sample (person 0 from frame 3 to 14, person 1 entering at frame 8, camera yawed
+    by 0.6 rad). Our transformer and J/V/B features must give the same float32 numbers."""
+    from datasets.transforms import MultiInput
+    ref = np.load(FIXTURE)
+    out = pre_normalize_sample(ref['raw'])
+    np.testing.assert_allclose(out, ref['pre_normalized'], rtol=0, atol=1e-6)
+    d = out[:, 0, 8, 0] - out[:, 0, 4, 0]
+    assert d[0] > 0.3 and np.abs(d[1:]).max() < 1e-6       # +x, as in the official output
+    np.testing.assert_allclose(MultiInput('JVB')(out), ref['jvb'], rtol=0, atol=1e-6)
+
+
+def test_read_sample_is_the_generated_row(tmp_path):
+    """read_sample (used by predict.py / infer.py on raw files) gives the row the generator writes, for the
+    original (x-sub) and the transformed (x-view) variant (src/reader/ntu_reader.py NTU_Reader.gendata)."""
+    from datasets.ntu_skeleton import read_sample
+    generate_mini(str(tmp_path / 'raw'), seed=4, subjects=(1,), replications=(1,))
+    for benchmark, transform in (('ntu-xsub', False), ('ntu-xview', True)):
+        generate([str(tmp_path / 'raw')], str(tmp_path / 'npy'), benchmark, transform, progress=False)
+        out = tmp_path / 'npy' / ('transformed' if transform else 'original') / benchmark
+        data = np.load(out / 'train_data.npy')
+        names, _, lengths = pickle.load(open(out / 'train_label.pkl', 'rb'))
+        row, length = read_sample(str(tmp_path / 'raw' / f'{names[0]}.skeleton'), transform)
+        np.testing.assert_array_equal(row, data[0])
+        assert length == lengths[0]
