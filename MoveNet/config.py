@@ -6,7 +6,7 @@ from typing import Optional
 
 from yacs.config import CfgNode as CN
 
-from utils import UserError, str2bool
+from utils import UserError, from_root, input_path, str2bool
 
 _C = CN()
 _C.save_dir = './output'
@@ -64,22 +64,42 @@ def add_flags(parser: argparse.ArgumentParser, *names: str) -> None:
                             help=f'overrides {FLAGS[name]}', **kw)
 
 
+# path keys: defaults and config-file values are relative to this folder; flags relative to the current directory
+# (inputs fall back to this folder when they do not exist there)
+PATH_KEYS = {'save_dir': 'save_dir', 'DATA.root': 'dataset_root', 'MODEL.pretrained': 'pretrained'}
+
+
+def _set(cfg: CN, key: str, value) -> None:
+    node, leaf = cfg, key.split('.')
+    for part in leaf[:-1]:
+        node = node[part]
+    node[leaf[-1]] = value
+
+
+def _get(cfg: CN, key: str):
+    for part in key.split('.'):
+        cfg = cfg[part]
+    return cfg
+
+
 def get_config(args: Optional[argparse.Namespace] = None) -> CN:
     cfg = _C.clone()
     if args is not None and getattr(args, 'config', None):
-        if not os.path.isfile(args.config):
+        path = input_path(args.config)
+        if not os.path.isfile(path):
             raise UserError(f'config {args.config} not found, --config, pass a file from configs/')
         try:
-            cfg.merge_from_file(args.config)
+            cfg.merge_from_file(path)
         except Exception as e:  # yacs raises KeyError/ValueError/yaml errors
             raise UserError(f'bad config {args.config} ({e}), --config, compare with configs/movenet_coco.yaml')
+    for key in PATH_KEYS:
+        _set(cfg, key, from_root(_get(cfg, key)))
     for flag, key in FLAGS.items():
         value = getattr(args, flag, None) if args is not None else None
         if value is not None:
-            node, leaf = cfg, key.split('.')
-            for part in leaf[:-1]:
-                node = node[part]
-            node[leaf[-1]] = value
+            if key in PATH_KEYS:
+                value = os.path.abspath(value) if key == 'save_dir' else input_path(value)
+            _set(cfg, key, value)
     cfg.freeze()
     return cfg
 

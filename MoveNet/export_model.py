@@ -14,14 +14,14 @@ import paddle  # noqa: E402
 
 from config import add_flags, get_config  # noqa: E402
 from models import MoveNet, MoveNetWithDecode  # noqa: E402
-from utils import UserError, load_weights, run_main, str2bool  # noqa: E402
+from utils import UserError, from_root, input_path, load_weights, run_main, str2bool  # noqa: E402
 
 
 def export(model_path: str, save_dir: str, with_decode: bool = False, img_size: int = 192, onnx: bool = False,
            hm_th: float = 0.1) -> str:
     net = MoveNet()
     if model_path:
-        load_weights(net, model_path)
+        load_weights(net, model_path, flag='--model_path')
     net.eval()
     layer = MoveNetWithDecode(net, hm_th) if with_decode else net
     layer.eval()
@@ -73,13 +73,16 @@ def to_onnx(save_dir: str, layer=None, img_size: int = 192, opset: int = 11) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--model_path', default='./output/best_model/model.pdparams', help='.pdparams or .pth')
-    parser.add_argument('--save_dir', default='./inference', help='output folder')
+    parser.add_argument('--model_path', default=None,
+                        help='MoveNet .pdparams (default: <this folder>/output/best_model/model.pdparams)')
+    parser.add_argument('--save_dir', default=None, help='output folder (default: <this folder>/inference)')
     add_flags(parser)  # --config: the input size comes from DATA.img_size
     parser.add_argument('--with_decode', type=str2bool, default=False, help='put movenetDecode into the graph')
     parser.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx via paddle2onnx')
     args = parser.parse_args()
     paddle.set_device('cpu')
+    args.model_path = input_path(args.model_path) or from_root('output/best_model/model.pdparams')
+    args.save_dir = args.save_dir or from_root('inference')
     export(args.model_path, args.save_dir, args.with_decode, get_config(args).DATA.img_size, args.onnx)
 
 

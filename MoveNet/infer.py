@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from utils import UserError, run_main, str2bool  # noqa: E402
+from utils import UserError, input_path, run_main, str2bool  # noqa: E402
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
@@ -162,6 +162,8 @@ def main() -> None:
         import paddle
         if not paddle.is_compiled_with_cuda():
             raise UserError('--use_gpu True, but this paddle has no CUDA, command line, pass --use_gpu False')
+    for key in ('model_file', 'params_file', 'model_dir', 'input_file'):
+        setattr(args, key, input_path(getattr(args, key)))
     predictor = Predictor(args)
     name = args.model_file or args.model_dir
     print(f'Inference model({name})...')

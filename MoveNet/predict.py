@@ -19,7 +19,7 @@ from config import add_flags, get_config  # noqa: E402
 from infer import iter_frames, preprocess  # noqa: E402
 from models import MoveNet  # noqa: E402
 from models.decode import movenet_decode  # noqa: E402
-from utils import UserError, load_weights, run_main, set_device, str2bool  # noqa: E402
+from utils import UserError, from_root, input_path, load_weights, run_main, set_device, str2bool  # noqa: E402
 
 # COCO skeleton (0-based) with a colour per side: left blue, right red, centre green (BGR)
 EDGES = [(0, 1, 0), (0, 2, 0), (1, 3, 1), (2, 4, 2), (5, 6, 0), (5, 7, 1), (7, 9, 1), (6, 8, 2), (8, 10, 2),
@@ -68,12 +68,14 @@ def main() -> None:
     add_flags(parser, 'pretrained', 'device', 'hm_th')
     parser.add_argument('--input_file', default=None, help='an image or a folder of images')
     parser.add_argument('--video', default=None, help='a video file: writes an annotated video, prints FPS')
-    parser.add_argument('--save_dir', default='./output/predict')
+    parser.add_argument('--save_dir', default=None, help='output folder (default: <this folder>/output/predict)')
     parser.add_argument('--save_vis', type=str2bool, default=True, help='write the skeleton and heatmap pictures')
     args = parser.parse_args()
     cfg = get_config(args)
     if not args.input_file and not args.video:
         raise UserError('nothing to predict, command line, pass --input_file <image|folder> or --video <file>')
+    args.input_file, args.video = input_path(args.input_file), input_path(args.video)
+    args.save_dir = args.save_dir or from_root('output/predict')
     set_device(cfg.device or None)
     model = MoveNet(cfg.DATA.num_joints)
     load_weights(model, cfg.MODEL.pretrained or os.path.join(cfg.save_dir, 'best_model', 'model.pdparams'))

@@ -16,8 +16,8 @@ from config import add_flags, get_config  # noqa: E402
 from datasets.coco_crops import CocoCropDataset  # noqa: E402
 from models import MoveNet  # noqa: E402
 from models.loss import MovenetLoss  # noqa: E402
-from utils import (UserError, atomic_save_dir, get_logger, load_weights, rng_state, run_main, seed_everything,  # noqa: E402
-                   set_device, set_rng_state)
+from utils import (UserError, atomic_save_dir, get_logger, input_path, load_weights, rng_state, run_main,  # noqa: E402
+                   seed_everything, set_device, set_rng_state)
 from utils.engine import batch_acc, evaluate, make_loader  # noqa: E402
 
 
@@ -59,6 +59,7 @@ def main() -> None:
                                       grad_clip=clip)
     start_epoch, iteration, best = 0, 0, -1.0
     if args.resume:
+        args.resume = input_path(args.resume)
         files = [os.path.join(args.resume, n) for n in ('model.pdparams', 'model.pdopt', 'state.json')]
         if not all(os.path.isfile(f) for f in files):
             raise UserError(f'{args.resume} lacks model.pdparams/model.pdopt/state.json, --resume, pass <save_dir>/latest')

@@ -101,7 +101,12 @@ class CocoCropDataset(Dataset):
         return len(self.items)
 
     def __getitem__(self, index: int):
-        rng = np.random.default_rng([self.seed, self.epoch, index])
+        return self.load_sample(index, np.random.default_rng([self.seed, self.epoch, index]))
+
+    def load_sample(self, index: int, rng):
+        """One sample with the random draws taken from `rng` (numpy Generator API: random, uniform, integers,
+        choice): the interpolation of the resize, then (training) the DataAug draws. The alignment's step 0 feeds
+        fixed draws through this same function."""
         item = dict(self.items[index])
         item.setdefault('other_centers', [])
         if not item.get('other_keypoints'):

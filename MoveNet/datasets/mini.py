@@ -154,12 +154,13 @@ def make_mini(out_dir: str, num_train: int = 40, num_val: int = 12, seed: int = 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out_dir', default='test_tipc/data/mini')
+    parser.add_argument('--out_dir', default=None, help='default: <this folder>/test_tipc/data/mini')
     parser.add_argument('--num_train', type=int, default=40)
     parser.add_argument('--num_val', type=int, default=12)
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
-    root = make_mini(args.out_dir, args.num_train, args.num_val, args.seed)
+    from utils import from_root
+    root = make_mini(args.out_dir or from_root('test_tipc/data/mini'), args.num_train, args.num_val, args.seed)
     print(f'mini data written: --dataset_root {root}')
 
 

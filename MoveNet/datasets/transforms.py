@@ -19,12 +19,14 @@ def _inside(p) -> bool:
 
 
 def _transform_points(label: Label, fn: Callable[[np.ndarray], np.ndarray], clip_center: bool = False,
-                      filter_others: bool = True) -> Label:
-    """Map every point of a label through fn ([N,2] normalised -> [N,2]); keypoints leaving [0,1) get v = 0,
-    other persons' points leaving it are dropped (as the original Crop/Rotate/Affine)."""
+                      filter_others: bool = True, zero_outside: bool = True) -> Label:
+    """Map every point of a label through fn ([N,2] normalised -> [N,2]); keypoints leaving [0,1) get v = 0
+    (Crop/Move/Rotate/Affine of the original; its Padding does not touch v: zero_outside=False), other persons'
+    points leaving it are dropped (Crop/Rotate/Affine; Padding keeps them: filter_others=False)."""
     kps = np.asarray(label['keypoints'], dtype=np.float64).reshape(-1, 3)
     kps[:, :2] = fn(kps[:, :2])
-    kps[~((kps[:, 0] >= 0) & (kps[:, 0] < 1) & (kps[:, 1] >= 0) & (kps[:, 1] < 1)), 2] = 0
+    if zero_outside:
+        kps[~((kps[:, 0] >= 0) & (kps[:, 0] < 1) & (kps[:, 1] >= 0) & (kps[:, 1] < 1)), 2] = 0
     label['keypoints'] = kps.reshape(-1).tolist()
     center = fn(np.asarray(label['center'], dtype=np.float64).reshape(1, 2))[0]
     label['center'] = np.clip(center, 0, 1).tolist() if clip_center else center.tolist()
@@ -52,7 +54,8 @@ class Mirror:
 
 
 class Padding:
-    """Zero-pad by (1..2)/2 * max_pad_ratio of the side on every border, resize back."""
+    """Zero-pad by (1..2)/2 * max_pad_ratio of the side on every border, resize back (data_augment.py Padding: the
+    points are mapped as (x * w + x0) / new_size and their v is left as it is)."""
 
     def __init__(self, max_pad_ratio: float = 0.12):
         self.max_pad_ratio = max_pad_ratio
@@ -60,15 +63,15 @@ class Padding:
     def __call__(self, img, label, rng):
         h, w = img.shape[:2]
         size = max(h, w)
-        pad = int(size * (rng.random() + 1) * self.max_pad_ratio / 2)
+        pad_ratio = (rng.random() + 1) * self.max_pad_ratio / 2
+        pad = int(size * pad_ratio)
         new = size + 2 * pad
         x0, y0 = (new - w) // 2, (new - h) // 2
         canvas = np.zeros((new, new, 3), dtype=np.float64)
         canvas[y0:y0 + h, x0:x0 + w] = img
         img = cv2.resize(canvas, (w, h)).astype(np.uint8)
-        scale = np.array([w, h]) / new
-        offset = np.array([x0, y0]) / new
-        return img, _transform_points(label, lambda p: p * scale + offset, filter_others=False)
+        fn = lambda p: (p * np.array([w, h]) + np.array([x0, y0])) / new  # noqa: E731
+        return img, _transform_points(label, fn, filter_others=False, zero_outside=False)
 
 
 class Crop:
@@ -110,13 +113,15 @@ class Move:
 
 
 def _warp(img: np.ndarray, label: Label, m: np.ndarray, flags: int) -> Tuple[np.ndarray, Label]:
-    """Affine warp of image and points; points are truncated to integer pixels first, as the original."""
+    """Affine warp of image and points as data_augment.py Rotate/Affine: points are truncated to integer pixels,
+    multiplied by the matrix in float64, cast to float32 and divided by the size in float32."""
     h, w = img.shape[:2]
-    img = cv2.warpAffine(img, m, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+    img = cv2.warpAffine(img, m[:2], (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
 
     def fn(p):
-        px = (p * np.array([w, h])).astype(np.int32).astype(np.float64)
-        return (px @ m[:, :2].T + m[:, 2]) / np.array([w, h])
+        px = (p * np.array([w, h])).astype(np.int32).T
+        out = np.dot(m, np.vstack([px, np.ones((1, px.shape[1]))]))[:2].T.astype(np.float32)
+        return (out / np.array([w, h], dtype=np.float32)).astype(np.float64)
     return img, _transform_points(label, fn)
 
 
@@ -127,7 +132,7 @@ class Rotate:
     def __call__(self, img, label, rng):
         h, w = img.shape[:2]
         m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-self.max_angle, self.max_angle), 1.0)
-        return _warp(img, label, m, cv2.INTER_CUBIC)
+        return _warp(img, label, np.vstack([m, [0, 0, 1]]), cv2.INTER_CUBIC)  # the original's 3x3 full_M
 
 
 class Affine:
@@ -147,7 +152,7 @@ class ColorDistort:
 
     def __call__(self, img, label, rng):
         x = img.astype(np.float64)
-        mean = x.mean(axis=(0, 1))
+        mean = img.mean(axis=0).mean(axis=0)  # adjust_contrast's order of means
         x = np.clip((x - mean) * rng.uniform(*self.contrast) + mean, 0, 255).astype(np.uint8)
         x = np.clip(x + rng.uniform(*self.brightness) * 255, 0, 255).astype(np.uint8)
         hsv = cv2.cvtColor(x, cv2.COLOR_BGR2HSV)

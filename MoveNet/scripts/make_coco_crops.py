@@ -10,19 +10,24 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from datasets.coco_convert import convert_coco  # noqa: E402
-from utils import run_main, UserError  # noqa: E402
+from utils import UserError, from_root, input_path, run_main  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--coco_root', default='data/coco', help='folder with train2017/ val2017/ annotations/')
-    parser.add_argument('--out_root', default='data/cropped', help='output folder (imgs/ + json files)')
+    parser.add_argument('--coco_root', default=None,
+                        help='folder with train2017/ val2017/ annotations/ (default: <this folder>/data/coco)')
+    parser.add_argument('--out_root', default=None,
+                        help='output folder, imgs/ + json files (default: <this folder>/data/cropped)')
     parser.add_argument('--splits', default='val,train', help='comma-separated splits to convert')
     parser.add_argument('--img_dir', default=None, help='single split: image folder')
     parser.add_argument('--ann_file', default=None, help='single split: person_keypoints_*.json')
     parser.add_argument('--out_json', default=None, help='single split: output json')
     parser.add_argument('--expand_ratio', type=float, default=1.0, help='EXPAND_RATIO of the original (1.0)')
     args = parser.parse_args()
+    args.coco_root = input_path(args.coco_root) or from_root('data/coco')
+    args.out_root = args.out_root or from_root('data/cropped')
+    args.img_dir, args.ann_file = input_path(args.img_dir), input_path(args.ann_file)
     out_imgs = os.path.join(args.out_root, 'imgs')
     if args.ann_file:
         if not args.img_dir or not args.out_json:

@@ -10,6 +10,23 @@ from typing import Callable, Dict, Optional
 import numpy as np
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the MoveNet folder
+
+
+def from_root(path: Optional[str]) -> Optional[str]:
+    """A default (or config-file) path: relative to the MoveNet folder, not to the current directory."""
+    return path if not path or os.path.isabs(path) else os.path.normpath(os.path.join(ROOT, path))
+
+
+def input_path(path: Optional[str]) -> Optional[str]:
+    """A path the user typed for an existing input: relative to the current directory, else to the MoveNet folder
+    (so `cd /tmp && python /path/to/MoveNet/test.py --config configs/movenet_lite.yaml` works)."""
+    if not path or os.path.isabs(path) or os.path.exists(path):
+        return path
+    alt = from_root(path)
+    return alt if os.path.exists(alt) else path
+
+
 class UserError(Exception):
     """A problem the user can fix (missing file, bad format, wrong checkpoint): printed as one line, exit 2."""
 
@@ -107,41 +124,4 @@ def atomic_save_dir(target: str, files: Dict[str, object]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _read_state(path: str) -> dict:
-    """paddle.save files (ours, and MoveNet.Paddle's `e74_valacc0.76914.pth`) first, then torch.save files."""
-    import paddle
-    try:
-        return paddle.load(path)
-    except Exception:
-        pass
-    try:
-        from tools.convert_weights import convert_state_dict, read_torch_state_dict
-        return {k: paddle.to_tensor(v) for k, v in convert_state_dict(read_torch_state_dict(path))[0].items()}
-    except Exception as e:  # neither format
-        raise UserError(f'cannot read {path} ({e}), --pretrained, pass a .pdparams or a movenet.pytorch .pth')
-
-
-def load_weights(model, path: str, logger: Optional[logging.Logger] = None) -> None:
-    """Load a .pdparams (ours or MoveNet.Paddle's) or a movenet.pytorch .pth (converted on the fly); report every
-    missing, unexpected or reshaped key; refuse a checkpoint of another model."""
-    import paddle
-    if not path or not os.path.isfile(path):
-        raise UserError(f'weights file {path} not found, --pretrained/--model_path, pass an existing .pdparams or .pth')
-    state = _read_state(path)
-    if isinstance(state, dict) and 'state_dict' in state and isinstance(state['state_dict'], dict):
-        state = state['state_dict']
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    reshaped = [k for k in own if k in state and list(state[k].shape) != list(own[k].shape)]
-    log = logger.warning if logger else print
-    if missing:
-        log(f'missing keys ({len(missing)}): {missing[:10]}')
-    if unexpected:
-        log(f'unexpected keys ({len(unexpected)}): {unexpected[:10]}')
-    if reshaped:
-        log(f'reshaped keys ({len(reshaped)}): {reshaped[:10]}')
-    if len(missing) > len(own) // 2 or reshaped:
-        raise UserError(f'{path} is a checkpoint of another model ({len(missing)} missing, {len(reshaped)} reshaped '
-                        f'keys), --pretrained, pass MoveNet weights')
-    model.set_state_dict({k: v for k, v in state.items() if k in own and k not in reshaped})
+from utils.checkpoint import load_weights  # noqa: E402,F401  (needs UserError above)

@@ -1,12 +1,47 @@
-"""Paths and shared setup of the alignment steps (all relative to this folder)."""
+"""The one helper module of the MoveNet alignment: paths, builders for both sides, fake-batch loaders, and check().
+
+Every output goes under OUT = $ALIGN_OUT (default: this folder): inputs and weights in OUT/data/, each step's
+*_paddle.npy / *_torch.npy and its diff log in OUT/<step dir>/. Paddle-side scripts import MoveNet's own modules
+(paddle_side()); torch-side scripts import only torch_ref/ (torch_side()), never MoveNet, so the two sides share
+nothing but the files in OUT/data."""
+import json
 import os
 import sys
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.abspath(os.environ.get('ALIGN_OUT', HERE))
+DATA = os.path.join(OUT, 'data')
 MODEL_DIR = os.path.abspath(os.path.join(HERE, '..', '..', 'MoveNet'))
-DATA = os.path.join(HERE, 'data')
-sys.path.insert(0, HERE)
-sys.path.insert(0, MODEL_DIR)
+
+TORCH_WEIGHTS = os.path.join(DATA, 'movenet_random.pth')  # current form (ModuleList conv2), random, seeded
+PADDLE_WEIGHTS = os.path.join(DATA, 'movenet_random.pdparams')  # ... converted by MoveNet/tools/convert_weights.py
+TORCH_WEIGHTS_OLD = os.path.join(DATA, 'movenet_old_form.pth')  # old form (one shared conv2 applied n times)
+PADDLE_WEIGHTS_OLD = os.path.join(DATA, 'movenet_old_form.pdparams')  # ... converted (shared block copied n times)
+
+STEP0_ROOT = os.path.join(DATA, 'step0')  # a cropped-COCO dataset in the real format: imgs/ + val2017.json
+STEP0_PARAMS = os.path.join(DATA, 'step0_params.json')  # the fixed random draws fed to both sides
+BATCH = 2
+LR, MOMENTUM, STEPS = 2 ** -17, 0.875, 5  # exact in float32 (Paddle keeps lr/momentum as float32 attributes)
+
+
+def paddle_side():
+    """Put MoveNet/ on sys.path (its models, datasets, utils, tools) and select the CPU."""
+    sys.path.insert(0, MODEL_DIR)
+    import paddle
+    paddle.set_device('cpu')
+    return paddle
+
+
+def torch_side(import_torch: bool = True):
+    """Put this folder on sys.path so that `torch_ref` imports (MoveNet/ is never imported on this side)."""
+    sys.path.insert(0, HERE)
+    if not import_torch:  # step 0: torch_ref's data pipeline is numpy/cv2, as the official data_tools.py
+        return None
+    import torch
+    torch.set_num_threads(1)
+    return torch
 
 
 def data(name: str) -> str:
@@ -14,8 +49,98 @@ def data(name: str) -> str:
     return os.path.join(DATA, name)
 
 
-def check(ref: str, mine: str, log: str, threshold: float = 1e-6) -> None:
-    from reprod_log import ReprodDiffHelper
-    helper = ReprodDiffHelper()
-    helper.compare_info(helper.load_info(ref), helper.load_info(mine))
-    helper.report(diff_method='mean', diff_threshold=threshold, path=log)
+def fake(name: str) -> np.ndarray:
+    return np.load(data(f'{name}.npy'))
+
+
+def step0_params() -> dict:
+    with open(STEP0_PARAMS) as f:
+        return json.load(f)
+
+
+def step0_items() -> list:
+    with open(os.path.join(STEP0_ROOT, 'val2017.json')) as f:
+        return json.load(f)
+
+
+def step0_array(name: str) -> np.ndarray:
+    """Large fixed draws (pixel-jitter patterns) live in OUT/data/step0_<name>.npy, named in the params."""
+    return np.load(data(f'step0_{name}.npy'))
+
+
+def paddle_model(path: str = PADDLE_WEIGHTS, dtype: str = 'float32'):
+    """MoveNet (Paddle) loaded through MoveNet/utils.load_weights (strict), eval mode."""
+    paddle = paddle_side()
+    from models import MoveNet
+    from utils import load_weights
+    if dtype != 'float32':
+        paddle.set_default_dtype(dtype)
+    model = MoveNet()
+    load_weights(model, path, quiet=True)
+    model.eval()
+    return model
+
+
+def torch_model(path: str = TORCH_WEIGHTS, old_form: bool = False):
+    """torch_ref's MoveNet (old or current form), strict-loading an official-named state dict, eval mode."""
+    torch = torch_side()
+    from torch_ref.movenet import MoveNet
+    model = MoveNet(old_form=old_form)
+    model.load_state_dict(torch.load(path), strict=True)
+    model.eval()
+    return model
+
+
+def flat_label(label: dict) -> np.ndarray:
+    """A crop label dict as one float64 vector: keypoints (51), center (2), the number of other centres and their
+    coordinates, then per joint the number of other keypoints and their coordinates (so a dropped point or a
+    different order shows up as a difference)."""
+    parts = [np.asarray(label['keypoints'], np.float64).ravel(), np.asarray(label['center'], np.float64).ravel(),
+             [len(label['other_centers'])], np.asarray(label['other_centers'], np.float64).ravel()]
+    for pts in label['other_keypoints']:
+        parts += [[len(pts)], np.asarray(pts, np.float64).ravel()]
+    return np.concatenate([np.asarray(p, np.float64).ravel() for p in parts])
+
+
+def save(step: str, name: str, side: str, values: dict) -> None:
+    """values -> OUT/<step>/<name>_<side>.npy in reprod_log's format: ReprodLogger.save is np.save of the
+    {key: ndarray} dict. Written here without importing reprod_log, whose package import pulls in paddle (~2 s per
+    process, and paddle has no business in the torch-side processes); check() reads it with ReprodDiffHelper."""
+    np.save(os.path.join(step_dir(step), f'{name}_{side}.npy'), {k: np.asarray(v) for k, v in values.items()})
+
+
+def step_dir(step: str) -> str:
+    d = os.path.join(OUT, step)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def check(step: str, name: str, log: str, threshold: float = 1e-6) -> None:
+    """Compare OUT/<step>/<name>_paddle.npy with <name>_torch.npy key by key and write OUT/<step>/<log> in
+    reprod_log's format: what ReprodDiffHelper.compare_info + report(diff_method='mean', diff_threshold) compute
+    (the mean of |paddle - torch| per key) and print, ending in `diff check passed` / `diff check failed`. Done
+    without importing reprod_log (its import pulls in paddle, ~2 s per check process of the alignment's budget).
+    Different key sets or shapes fail loudly (SystemExit)."""
+    import datetime
+    d = step_dir(step)
+    a = np.load(os.path.join(d, f'{name}_paddle.npy'), allow_pickle=True).tolist()
+    b = np.load(os.path.join(d, f'{name}_torch.npy'), allow_pickle=True).tolist()
+    if set(a) != set(b):
+        raise SystemExit(f'{step}: keys differ, paddle only {sorted(set(a) - set(b))}, '
+                         f'torch only {sorted(set(b) - set(a))}')
+    bad = [k for k in a if np.shape(a[k]) != np.shape(b[k])]
+    if bad:
+        raise SystemExit(f'{step}: shapes differ for {bad}: {[(np.shape(a[k]), np.shape(b[k])) for k in bad]}')
+    stamp = datetime.datetime.now().strftime('[%Y/%m/%d %H:%M:%S] root INFO: ')
+    lines, passed = [], True
+    for k in a:
+        diff = float(np.mean(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64))))
+        ok = diff <= threshold
+        passed &= ok
+        lines += [f'{stamp}{k}: ', f'{stamp}\tmean diff: check passed: {ok}, value: {diff}']
+    lines.append(f'{stamp}diff check {"passed" if passed else "failed"}')
+    with open(os.path.join(d, log), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print(f'{step}: {"passed" if passed else "FAILED"} (max of the per-key mean diffs '
+          f'{max(float(np.mean(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64)))) for k in a):.3g}, '
+          f'bound {threshold:g})')

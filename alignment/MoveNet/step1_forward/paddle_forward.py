@@ -1,21 +1,17 @@
+"""Step 1, Paddle side: MoveNet forward (eval, float32) with the converted random weights of both official forms:
+`logits` (current form, ModuleList conv2) and `logits_old_form` (old form: one conv2 block applied n times,
+converted by copying it into the n blocks). Output = the 4 heads concatenated [2,86,48,48]."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, data  # noqa: E402
+from common import PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, fake, paddle_model, paddle_side, save  # noqa: E402
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
+paddle = paddle_side()
 
-from models import MoveNet  # noqa: E402
-
-paddle.set_device('cpu')
-model = MoveNet()
-model.set_state_dict(paddle.load(data('model.pdparams')))
-model.eval()
-with paddle.no_grad():
-    out = model(paddle.to_tensor(np.load(data('fake_input.npy'))))
-logger = ReprodLogger()
-logger.add('logits', paddle.concat(out, axis=1).numpy())
-logger.save(os.path.join(HERE, 'step1_forward', 'forward_paddle.npy'))
+out = {}
+for key, path in (('logits', PADDLE_WEIGHTS), ('logits_old_form', PADDLE_WEIGHTS_OLD)):
+    model = paddle_model(path)
+    with paddle.no_grad():
+        out[key] = paddle.concat(model(paddle.to_tensor(fake('fake_input'))), axis=1).numpy()
+save('step1_forward', 'forward', 'paddle', out)

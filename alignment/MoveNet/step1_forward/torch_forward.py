@@ -1,20 +1,15 @@
+"""Step 1, torch side: torch_ref's MoveNet in both official forms, strict-loading the torch state dicts."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, data  # noqa: E402
+from common import TORCH_WEIGHTS, TORCH_WEIGHTS_OLD, fake, save, torch_model, torch_side  # noqa: E402
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
+torch = torch_side()
 
-from torch_ref.movenet import MoveNet  # noqa: E402
-
-model = MoveNet()
-model.load_state_dict(torch.load(data('model.pth')), strict=True)  # the official key names
-model.eval()
-with torch.no_grad():
-    out = model(torch.from_numpy(np.load(data('fake_input.npy'))))
-logger = ReprodLogger()
-logger.add('logits', torch.cat(out, 1).numpy())
-logger.save(os.path.join(HERE, 'step1_forward', 'forward_torch.npy'))
+out = {}
+for key, path, old in (('logits', TORCH_WEIGHTS, False), ('logits_old_form', TORCH_WEIGHTS_OLD, True)):
+    model = torch_model(path, old_form=old)
+    with torch.no_grad():
+        out[key] = torch.cat(model(torch.from_numpy(fake('fake_input'))), 1).numpy()
+save('step1_forward', 'forward', 'torch', out)

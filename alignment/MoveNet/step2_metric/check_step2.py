@@ -2,7 +2,6 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, check  # noqa: E402
+from common import check  # noqa: E402
 
-d = os.path.join(HERE, 'step2_metric')
-check(os.path.join(d, 'metric_torch.npy'), os.path.join(d, 'metric_paddle.npy'), os.path.join(d, 'metric_diff.log'))
+check('step2_metric', 'metric', 'metric_diff.log')

@@ -1,22 +1,21 @@
-"""movenetDecode (output and label mode) and acc of the Paddle folder on the same fake maps."""
+"""Step 2, Paddle side: models/decode.py (movenet_decode on the outputs, decode_labels on the targets) and
+utils/metrics.py joint_correct (the acc) on the same fake maps."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, data  # noqa: E402
+from common import fake, paddle_side, save  # noqa: E402
 
 import numpy as np  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
+paddle_side()
 from models.decode import decode_labels, decode_outputs  # noqa: E402
 from utils.metrics import joint_correct  # noqa: E402
 
-out = np.load(data('fake_outputs.npy')).astype(np.float32)
-labels, mask = np.load(data('fake_labels.npy')).astype(np.float32), np.load(data('fake_mask.npy'))
-pred = decode_outputs([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]])
-gt = decode_labels(labels, mask)
-logger = ReprodLogger()
-logger.add('keypoints', pred.astype(np.float64))
-logger.add('label_keypoints', gt.astype(np.float64))
-logger.add('acc', np.array([joint_correct(pred, gt).mean() / len(pred)]))
-logger.save(os.path.join(HERE, 'step2_metric', 'metric_paddle.npy'))
+out = fake('fake_outputs').astype(np.float32)
+labels, mask = fake('fake_labels').astype(np.float32), fake('fake_mask')
+pred = decode_outputs([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]])  # [B,17,3] x, y, score
+gt = decode_labels(labels, mask)  # [B,17,2]
+save('step2_metric', 'metric', 'paddle', {
+    'keypoints': pred[..., :2], 'scores': pred[..., 2], 'label_keypoints': gt,
+    'correct_per_joint': joint_correct(pred, gt), 'acc': np.array([joint_correct(pred, gt).mean() / len(pred)])})

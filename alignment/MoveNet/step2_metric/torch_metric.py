@@ -1,20 +1,21 @@
+"""Step 2, torch side: torch_ref/decode.py (movenetDecode output and label modes, myAcc)."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, data  # noqa: E402
+from common import fake, save, torch_side  # noqa: E402
 
 import numpy as np  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-from torch_ref.loss_metric import decode_label, decode_output, my_acc  # noqa: E402
+torch_side(import_torch=False)  # movenetDecode and myAcc are numpy
+from torch_ref.decode import decode_label, decode_output, decode_output_scores, my_acc  # noqa: E402
 
-out = np.load(data('fake_outputs.npy')).astype(np.float32)
-labels, mask = np.load(data('fake_labels.npy')).astype(np.float32), np.load(data('fake_mask.npy'))
-pred = decode_output(out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:])
-gt = decode_label(labels, mask)
-logger = ReprodLogger()
-logger.add('keypoints', pred.astype(np.float64))
-logger.add('label_keypoints', gt.astype(np.float64))
-logger.add('acc', np.array([my_acc(pred, gt).mean() / len(pred)]))
-logger.save(os.path.join(HERE, 'step2_metric', 'metric_torch.npy'))
+out = fake('fake_outputs').astype(np.float32)
+labels, mask = fake('fake_labels').astype(np.float32), fake('fake_mask')
+maps = out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]
+pred = decode_output(*maps).reshape(-1, 17, 2)  # movenetDecode returns [B, 34] = x0, y0, x1, y1, ...
+gt = decode_label(labels, mask).reshape(-1, 17, 2)
+right = my_acc(pred, gt)
+save('step2_metric', 'metric', 'torch', {
+    'keypoints': pred, 'scores': decode_output_scores(*maps[:3]), 'label_keypoints': gt,
+    'correct_per_joint': right, 'acc': np.array([np.mean(right / len(pred))])})  # task.py: mean(right/total)

@@ -1,18 +1,18 @@
+"""Step 3, torch side: torch_ref/loss.py MovenetLoss (lib/loss/movenet_loss.py), float64."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import HERE, data  # noqa: E402
+from common import fake, save, torch_side  # noqa: E402
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-from torch_ref.loss_metric import movenet_loss  # noqa: E402
+torch = torch_side()
+from torch_ref.loss import MovenetLoss  # noqa: E402
 
-out = torch.from_numpy(np.load(data('fake_outputs.npy')))
-labels, mask = torch.from_numpy(np.load(data('fake_labels.npy'))), torch.from_numpy(np.load(data('fake_mask.npy')))
-loss = movenet_loss([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]], labels, mask)
-logger = ReprodLogger()
-logger.add('loss', np.array([float(loss)]))
-logger.save(os.path.join(HERE, 'step3_loss', 'loss_torch.npy'))
+out = torch.from_numpy(fake('fake_outputs'))
+hm, bone, ctr, regs, off = MovenetLoss()([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]],
+                                         torch.from_numpy(fake('fake_labels')), torch.from_numpy(fake('fake_mask')))
+total = hm + ctr + regs + off + bone  # lib/task/task.py onTrainStep
+save('step3_loss', 'loss', 'torch', {k: np.array([float(v)]) for k, v in (
+    ('loss', total), ('heatmap', hm), ('bone', bone), ('center', ctr), ('regs', regs), ('offsets', off))})
