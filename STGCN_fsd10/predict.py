@@ -16,21 +16,22 @@ import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
 
-from datasets.fsd10 import load_samples  # noqa: E402
+from datasets.fsd10 import load_samples, requirements  # noqa: E402
 from datasets.transforms import build_transforms  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
-from utils.common import UserError, default_device, load_config, run_main, set_device  # noqa: E402
+from utils.common import UserError, default_device, folder_path, load_config, run_main, set_device  # noqa: E402
 from utils.vis import save_skeleton_vis  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Predict FSD-10 classes with ST-GCN")
-    p.add_argument("--config", default="configs/stgcn_fsd10.yaml")
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
+    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
+    p.add_argument("--pretrained", default=folder_path("output", "best_model", "model.pdparams"))
     p.add_argument("--input_file", required=True, help="one sample [C,T,25,M] or a data file [N,C,T,25,M] (.npy)")
     p.add_argument("--index", type=int, default=None, help="predict only this sample of a data file")
-    p.add_argument("--output", default="submission.csv", help="csv written when a whole data file is predicted")
+    p.add_argument("--output", default=folder_path("submission.csv"),
+                   help="csv written when a whole data file is predicted")
     p.add_argument("--save_vis", default=None, help="render the sample: *.gif animation or *.png frame strip")
     p.add_argument("--batch_size", type=int, default=16)
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
@@ -51,7 +52,7 @@ def main(argv=None) -> np.ndarray:
     args = parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device or default_device())
-    data = load_samples(args.input_file, cfg["model"].get("in_channels", 2))
+    data = load_samples(args.input_file, **requirements(cfg))
     single = len(data) == 1 or args.index is not None
     if args.index is not None and not 0 <= args.index < len(data):
         raise UserError(f"--index {args.index} out of range, {args.input_file} has {len(data)} samples")

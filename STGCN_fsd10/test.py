@@ -14,20 +14,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np  # noqa: E402
 
 from datasets.fsd10 import (FSD10Dataset, build_loader, dataset_files, load_data, load_labels,  # noqa: E402
-                            split_indices)
+                            requirements, split_indices)
 from datasets.transforms import build_transforms  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
-from utils.common import default_device, get_logger, load_config, run_main, set_device  # noqa: E402
+from utils.common import default_device, folder_path, get_logger, load_config, run_main, set_device  # noqa: E402
 from utils.metrics import classification_metrics, collect_scores, confusion_matrix, save_confusion_png  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Evaluate ST-GCN on a labelled FSD-10 split")
-    p.add_argument("--config", default="configs/stgcn_fsd10.yaml")
-    p.add_argument("--dataset_root", default="data/fsd10")
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
-    p.add_argument("--subset", choices=["val", "all"], default="val", help="val: samples with i %% 7 == 1")
+    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
+    p.add_argument("--dataset_root", default=folder_path("data", "fsd10"))
+    p.add_argument("--pretrained", default=folder_path("output", "best_model", "model.pdparams"))
+    p.add_argument("--subset", choices=["val", "all"], default="val",
+                   help="val: the config's val files (NTU) or the samples with i %% 7 == 1 (FSD-10); "
+                        "all: every sample of the data file")
     p.add_argument("--batch_size", type=int, default=16)
     p.add_argument("--num_workers", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
@@ -41,10 +43,11 @@ def main(argv=None) -> dict:
     cfg = load_config(args.config)
     set_device(args.device or default_device())
     logger = get_logger()
-    data_path, label_path = dataset_files(args.dataset_root, cfg["data"])
-    data = load_data(data_path, cfg["model"].get("in_channels", 2))
+    separate_val = args.subset == "val" and bool(cfg["data"].get("val_data_file"))
+    data_path, label_path = dataset_files(args.dataset_root, cfg["data"], "val" if separate_val else "train")
+    data = load_data(data_path, **requirements(cfg))
     labels = load_labels(label_path, len(data), cfg["model"]["num_classes"])
-    index = split_indices(len(data), "val") if args.subset == "val" else np.arange(len(data))
+    index = split_indices(len(data), "val") if args.subset == "val" and not separate_val else np.arange(len(data))
     loader, _ = build_loader(FSD10Dataset(data, labels, index, build_transforms(cfg)), args.batch_size, False,
                              args.num_workers)
     model = build_model(cfg["model"])

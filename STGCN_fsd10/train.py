@@ -17,26 +17,27 @@ import paddle.nn.functional as F  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from datasets.fsd10 import (FSD10Dataset, build_loader, dataset_files, load_data, load_labels,  # noqa: E402
-                            split_indices)
-from datasets.transforms import build_transforms  # noqa: E402
+                            requirements, split_indices)
+from datasets.transforms import build_transforms, set_window_size  # noqa: E402
 from models import build_model  # noqa: E402
 from utils.checkpoint import load_pretrained, load_state_dict, read_json, save_dir_atomic  # noqa: E402
-from utils.common import (UserError, default_device, get_logger, load_config, run_main, seed_everything,  # noqa: E402
-                          set_device, str2bool)
+from utils.common import (UserError, default_device, folder_path, get_logger, load_config, run_main,  # noqa: E402
+                          seed_everything, set_device, str2bool)
 from utils.metrics import classification_metrics, collect_scores  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Train ST-GCN on FSD-10")
-    p.add_argument("--config", default="configs/stgcn_fsd10.yaml")
-    p.add_argument("--dataset_root", default="data/fsd10", help="dir with train_data.npy and train_label.npy")
+    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
+    p.add_argument("--dataset_root", default=folder_path("data", "fsd10"),
+                   help="dir with train_data.npy and train_label.npy")
     p.add_argument("--pretrained", default=None, help="model.pdparams to start from")
     p.add_argument("--batch_size", type=int, default=None, help="per card (config: train.batch_size)")
     p.add_argument("--max_epochs", type=int, default=None, help="config: train.epochs")
     p.add_argument("--max_iters", type=int, default=None, help="stop after this many iterations in total")
     p.add_argument("--log_iters", type=int, default=None)
     p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--save_dir", default="./output")
+    p.add_argument("--save_dir", default=folder_path("output"))
     p.add_argument("--resume", default=None, help="<save_dir>/latest to continue from")
     p.add_argument("--learning_rate", type=float, default=None)
     p.add_argument("--num_workers", type=int, default=None)
@@ -44,7 +45,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--amp", type=str2bool, default=False, help="mixed precision (GPU only)")
     p.add_argument("--use_vdl", type=str2bool, default=False, help="VisualDL scalars in <save_dir>/vdl_log")
     p.add_argument("--eval_interval", type=int, default=None, help="evaluate every N epochs")
-    p.add_argument("--window_size", type=int, default=None, help="AutoPadding window (config: data.window_size)")
+    p.add_argument("--window_size", type=int, default=None,
+                   help="AutoPadding window (config: window_size of AutoPadding in data.transforms)")
     p.add_argument("--full_train", type=str2bool, default=None,
                    help="train on all samples, no validation (config: data.full_train)")
     return p.parse_args(argv)
@@ -56,11 +58,28 @@ def merge_args(cfg: dict, args: argparse.Namespace) -> dict:
     for flag, section, key in [("batch_size", tr, "batch_size"), ("max_epochs", tr, "epochs"),
                                ("log_iters", tr, "log_iters"), ("seed", tr, "seed"),
                                ("learning_rate", tr, "learning_rate"), ("num_workers", tr, "num_workers"),
-                               ("eval_interval", tr, "eval_interval"), ("window_size", data, "window_size"),
-                               ("full_train", data, "full_train")]:
+                               ("eval_interval", tr, "eval_interval"), ("full_train", data, "full_train")]:
         if getattr(args, flag) is not None:
             section[key] = getattr(args, flag)
+    if args.window_size is not None:
+        set_window_size(cfg, args.window_size)
     return cfg
+
+
+def build_scheduler(tr: dict):
+    """The config's schedule, stepped once per epoch as PaddleVideo: CosineAnnealingDecay (stgcn_fsd.yaml:
+    lr 0.05, T_max = epochs) or PiecewiseDecay (stgcn_ntucs.yaml: boundaries [30, 40] in epochs, values
+    [0.1, 0.01, 0.001]). --learning_rate replaces the first value and scales the others with it."""
+    sched = dict(tr.get("lr_scheduler") or {"name": "CosineAnnealingDecay"})
+    name = sched.pop("name", "CosineAnnealingDecay")
+    if name == "CosineAnnealingDecay":
+        return paddle.optimizer.lr.CosineAnnealingDecay(tr["learning_rate"], T_max=sched.get("T_max", tr["epochs"]))
+    if name == "PiecewiseDecay":
+        values = [float(v) for v in sched["values"]]
+        scale = tr["learning_rate"] / values[0] if tr.get("learning_rate") else 1.0
+        return paddle.optimizer.lr.PiecewiseDecay(list(sched["boundaries"]), [v * scale for v in values])
+    raise UserError(f"unknown train.lr_scheduler name {name!r}, {tr.get('_path', 'the config')}, "
+                    "use CosineAnnealingDecay or PiecewiseDecay")
 
 
 def format_eta(seconds: float) -> str:
@@ -70,11 +89,13 @@ def format_eta(seconds: float) -> str:
 def build_loaders(cfg: dict, dataset_root: str, world: int, rank: int, logger) -> tuple:
     """Validated data -> (train loader, its sampler, validation loader or None). Only rank 0 evaluates."""
     tr, data_cfg = cfg["train"], cfg["data"]
+    req = requirements(cfg)
     data_path, label_path = dataset_files(dataset_root, data_cfg)
-    data = load_data(data_path, cfg["model"].get("in_channels", 2))
+    data = load_data(data_path, **req)
     labels = load_labels(label_path, len(data), cfg["model"]["num_classes"])
     full_train = data_cfg.get("full_train", False)
-    train_idx = split_indices(len(data), "train", full_train)
+    separate_val = bool(data_cfg.get("val_data_file"))  # NTU: val_data.npy; FSD-10: held out of train_data
+    train_idx = split_indices(len(data), "train", full_train or separate_val)
     if len(np.unique(labels[train_idx])) < 2:
         logger.warning("warning: the training set has a single class, the model cannot learn anything useful")
     transform = build_transforms(cfg)
@@ -86,7 +107,13 @@ def build_loaders(cfg: dict, dataset_root: str, world: int, rank: int, logger) -
                                                drop_last=True)
     val_loader = None
     if not full_train and rank == 0:
-        val_set = FSD10Dataset(data, labels, split_indices(len(data), "val"), transform)
+        if separate_val:
+            val_path, val_label_path = dataset_files(dataset_root, data_cfg, "val")
+            val_data = load_data(val_path, **req)
+            val_labels = load_labels(val_label_path, len(val_data), cfg["model"]["num_classes"])
+            val_set = FSD10Dataset(val_data, val_labels, np.arange(len(val_data)), transform)
+        else:
+            val_set = FSD10Dataset(data, labels, split_indices(len(data), "val"), transform)
         val_loader, _ = build_loader(val_set, tr["batch_size"], False, tr.get("num_workers", 0))
     return train_loader, train_sampler, val_loader
 
@@ -123,8 +150,9 @@ def main(argv=None) -> None:
     if args.pretrained:
         load_pretrained(model, args.pretrained, logger, new_head_ok=True)
     epochs = tr["epochs"]
-    scheduler = paddle.optimizer.lr.CosineAnnealingDecay(tr["learning_rate"], T_max=epochs)
+    scheduler = build_scheduler(tr)
     optimizer = paddle.optimizer.Momentum(scheduler, momentum=tr.get("momentum", 0.9),
+                                          use_nesterov=tr.get("use_nesterov", False),
                                           parameters=model.parameters(),
                                           weight_decay=paddle.regularizer.L2Decay(tr.get("weight_decay", 1e-4)))
     start_epoch, iteration, best = 0, 0, -1.0
@@ -142,7 +170,7 @@ def main(argv=None) -> None:
     max_iters = args.max_iters or epochs * iters_per_epoch
     log_iters = tr.get("log_iters", 10)
     logger.info(f"train {len(train_loader.dataset)} samples ({world} card(s)), val "
-                f"{len(val_loader.dataset) if val_loader else 0}, window {data_cfg['window_size']}, "
+                f"{len(val_loader.dataset) if val_loader else 0}, window {build_transforms(cfg).window_size or 'as in the file'}, "
                 f"{epochs} epochs x {iters_per_epoch} iters")
     for epoch in range(start_epoch, epochs):
         if iteration >= max_iters:

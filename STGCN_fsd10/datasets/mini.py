@@ -98,7 +98,8 @@ def write_mini(out_dir: str, num_train: int = 140, num_test: int = 14, frames: i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out_dir", default="data/mini")
+    folder = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--out_dir", default=os.path.join(folder, "data", "mini"))
     parser.add_argument("--num_train", type=int, default=70)
     parser.add_argument("--num_test", type=int, default=14)
     parser.add_argument("--frames", type=int, default=120, help="T of the files (valid part: T/2..T)")

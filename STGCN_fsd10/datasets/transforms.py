@@ -1,17 +1,30 @@
-"""The FSD-10 pipeline of PaddleVideo (AutoPadding -> SkeletonNorm), as small composable classes.
+"""The skeleton pipelines of the official configs, built from the config's `data.transforms` list.
 
-Every transform takes and returns one sample [C, T, V, M].
+Every transform takes and returns one sample [C, T, V, M]. Which transforms run is the config's choice,
+as in PaddleVideo, whose pipeline is the config's PIPELINE section:
+- FSD-10 (`configs/recognition/stgcn/stgcn_fsd.yaml`): AutoPadding(window_size=350) -> SkeletonNorm;
+- NTU RGB+D (`configs/recognition/stgcn/stgcn_ntucs.yaml`): Iden (the data as it is, cast to float32),
+  which is also what yysijie/st-gcn's feeder/feeder.py Feeder gives in its NTU test (window_size=-1).
+Train = test in both; neither has augmentation or test-time augmentation.
+
+Config form (a name, or a name with its arguments, as PaddleVideo's `- SkeletonNorm:` entries):
+    transforms:
+      - AutoPadding: {window_size: 350}
+      - SkeletonNorm
 """
-from typing import Callable, List
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
+from utils.common import UserError
+
 
 def valid_length(data: np.ndarray) -> int:
-    """Frames up to the last one whose sum over channels, joints and persons is > 0 (as PaddleVideo).
+    """Frames up to the last one whose sum over channels, joints and persons is > 0.
 
-    Frames whose sum is <= 0 count as padding, even inside a real sequence; an all-zero sample keeps
-    its full length (the validator rejects such samples before they get here).
+    PaddleVideo paddlevideo/loader/pipelines/skeleton_pipeline.py AutoPadding.get_frame_num: frames whose
+    sum is <= 0 count as padding, even inside a real sequence; an all-zero sample keeps its full length
+    (the validator rejects such samples before they get here).
     """
     frame_sum = data.sum(axis=(0, 2, 3))
     valid = np.nonzero(frame_sum > 0)[0]
@@ -19,16 +32,23 @@ def valid_length(data: np.ndarray) -> int:
 
 
 class AutoPadding:
-    """Bring the valid part of a sample to exactly `window_size` frames.
+    """Bring the valid part of a sample to exactly `window_size` frames (PaddleVideo AutoPadding.__call__).
 
-    Shorter: zero-pad at the end. Longer: sample `window_size` frames evenly.
-    Evenly means `linspace(0, T_valid - 1, W)`, first to last valid frame. PaddleVideo used
-    `linspace(0, T_valid, W)`, whose last index is one past the valid part (a zero padding frame,
-    or IndexError when the file has no padding); `legacy_endpoint=True` reproduces that sampling,
-    reading a zero frame where PaddleVideo would have crashed.
+    Shorter: zero-pad at the end (float64, as the official np.zeros). Longer: sample `window_size` frames
+    evenly. Evenly means `linspace(0, T_valid - 1, W)`, first to last valid frame. PaddleVideo used
+    `linspace(0, T_valid, W)`, whose last index is one past the valid part (a zero padding frame, or an
+    IndexError when the file has no padding); `legacy_endpoint=True` reproduces that sampling, reading a
+    zero frame where PaddleVideo would have crashed. The official `random_pad` is False in every ST-GCN
+    config and is not implemented.
     """
 
-    def __init__(self, window_size: int = 1000, legacy_endpoint: bool = False) -> None:
+    def __init__(self, window_size: int, legacy_endpoint: bool = False, random_pad: bool = False) -> None:
+        if random_pad:
+            raise UserError("AutoPadding random_pad: true is not implemented (every official ST-GCN config has "
+                            "False), data.transforms in the config, remove random_pad")
+        if not isinstance(window_size, int) or window_size < 1:
+            raise UserError(f"AutoPadding window_size must be a positive int, got {window_size!r}, "
+                            "data.transforms in the config, set e.g. window_size: 350")
         self.window_size = window_size
         self.legacy_endpoint = legacy_endpoint
 
@@ -39,7 +59,7 @@ class AutoPadding:
         if t_valid == w:
             return data[:, :w]
         if t_valid < w:
-            out = np.zeros((c, w, v, m), dtype=data.dtype)
+            out = np.zeros((c, w, v, m))  # float64 like the official np.zeros; SkeletonNorm casts
             out[:, :t_valid] = data[:, :t_valid]
             return out
         if self.legacy_endpoint:
@@ -52,15 +72,32 @@ class AutoPadding:
 
 
 class SkeletonNorm:
-    """Centre every frame on one joint (mid-hip 8 for BODY_25) and keep the first `keep_channels` (x, y)."""
+    """PaddleVideo SkeletonNorm.__call__: subtract joint 8 (all channels), keep the first `axis`, float32.
 
-    def __init__(self, center_joint: int = 8, keep_channels: int = 2) -> None:
+    Joint 8 is the mid-hip of FSD-10's BODY_25 layout; `center_joint` exists only to make that explicit
+    (the official op hard-codes 8). The official `squeeze` (drop M) is not supported: the model needs M.
+    """
+
+    def __init__(self, axis: int = 2, center_joint: int = 8, squeeze: bool = False) -> None:
+        if squeeze:
+            raise UserError("SkeletonNorm squeeze: true drops the person axis the ST-GCN input needs, "
+                            "data.transforms in the config, remove squeeze")
+        self.axis = axis
         self.center_joint = center_joint
-        self.keep_channels = keep_channels
 
     def __call__(self, data: np.ndarray) -> np.ndarray:
         data = data - data[:, :, self.center_joint:self.center_joint + 1, :]
-        return data[:self.keep_channels].astype(np.float32)
+        return data[:self.axis].astype(np.float32)
+
+
+class Iden:
+    """PaddleVideo Iden.__call__ (the stgcn_ntucs.yaml pipeline): the data as it is, as float32."""
+
+    def __call__(self, data: np.ndarray) -> np.ndarray:
+        return np.asarray(data).astype(np.float32)
+
+
+TRANSFORMS = {"AutoPadding": AutoPadding, "SkeletonNorm": SkeletonNorm, "Iden": Iden}
 
 
 class Compose:
@@ -70,13 +107,72 @@ class Compose:
     def __call__(self, data: np.ndarray) -> np.ndarray:
         for transform in self.transforms:
             data = transform(data)
-        return data
+        return np.asarray(data, dtype=np.float32)
+
+    @property
+    def window_size(self) -> Optional[int]:
+        """AutoPadding's window, or None when the pipeline keeps the file's T (e.g. NTU's Iden)."""
+        pads = [t for t in self.transforms if isinstance(t, AutoPadding)]
+        return pads[-1].window_size if pads else None
+
+    @property
+    def out_channels(self) -> Optional[int]:
+        """Channels kept by SkeletonNorm, or None when the pipeline keeps the file's C."""
+        norms = [t for t in self.transforms if isinstance(t, SkeletonNorm)]
+        return norms[-1].axis if norms else None
+
+
+def transform_specs(cfg: dict) -> List[Dict[str, Any]]:
+    """[(name, kwargs)] of the config's data.transforms; a UserError names what is wrong."""
+    specs = cfg["data"].get("transforms")
+    where = f"data.transforms of {cfg.get('_path', 'the config')}"
+    if not isinstance(specs, list):
+        raise UserError(f"the config has no data.transforms list, {where}, add the official pipeline, e.g. "
+                        "[{AutoPadding: {window_size: 350}}, SkeletonNorm] for FSD-10 or [Iden] for NTU "
+                        "(see configs/stgcn_fsd10.yaml and configs/stgcn_ntu_xsub.yaml)")
+    out = []
+    for spec in specs:
+        if isinstance(spec, str):
+            name, kwargs = spec, {}
+        elif isinstance(spec, dict) and len(spec) == 1:
+            name, kwargs = next(iter(spec.items()))
+            kwargs = kwargs or {}
+        else:
+            raise UserError(f"bad transform entry {spec!r}, {where}, write `- Name` or `- Name: {{arg: value}}`")
+        if name not in TRANSFORMS:
+            raise UserError(f"unknown transform {name!r}, {where}, use one of {sorted(TRANSFORMS)}")
+        if not isinstance(kwargs, dict):
+            raise UserError(f"arguments of {name} must be a mapping, got {kwargs!r}, {where}")
+        out.append((name, dict(kwargs)))
+    return out
 
 
 def build_transforms(cfg: dict) -> Compose:
-    """The pipeline of a config (train = test, no augmentation, as the official config)."""
-    data_cfg = cfg["data"]
-    return Compose([
-        AutoPadding(data_cfg.get("window_size", 1000), data_cfg.get("legacy_endpoint", False)),
-        SkeletonNorm(data_cfg.get("center_joint", 8), cfg["model"].get("in_channels", 2)),
-    ])
+    """The pipeline of a config (train = test, as both official configs)."""
+    ops = []
+    for name, kwargs in transform_specs(cfg):
+        try:
+            ops.append(TRANSFORMS[name](**kwargs))
+        except TypeError as err:
+            raise UserError(f"bad arguments for {name} ({err}), data.transforms of "
+                            f"{cfg.get('_path', 'the config')}, see datasets/transforms.py") from err
+    pipeline = Compose(ops)
+    in_channels = cfg["model"].get("in_channels", 2)
+    if pipeline.out_channels is not None and pipeline.out_channels != in_channels:
+        raise UserError(f"SkeletonNorm keeps {pipeline.out_channels} channels but model.in_channels is "
+                        f"{in_channels}, {cfg.get('_path', 'the config')}, make them equal")
+    return pipeline
+
+
+def set_window_size(cfg: dict, window: int) -> None:
+    """--window_size: rewrite AutoPadding's window in the config; refuse when the pipeline has none."""
+    specs = cfg["data"].get("transforms") or []
+    for i, spec in enumerate(specs):
+        name = spec if isinstance(spec, str) else next(iter(spec)) if isinstance(spec, dict) else None
+        if name == "AutoPadding":
+            kwargs = {} if isinstance(spec, str) else dict(spec[name] or {})
+            kwargs["window_size"] = window
+            specs[i] = {"AutoPadding": kwargs}
+            return
+    raise UserError(f"--window_size {window} given, but the pipeline of {cfg.get('_path', 'the config')} has no "
+                    "AutoPadding (it feeds the data as it is, as the official config), drop --window_size")

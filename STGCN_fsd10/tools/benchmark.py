@@ -23,7 +23,7 @@ import paddle  # noqa: E402
 from export_model import export  # noqa: E402
 from models import build_model  # noqa: E402
 from models.stgcn import ConvTemporalGraphical  # noqa: E402
-from utils.common import load_config  # noqa: E402
+from utils.common import folder_path, load_config, num_person  # noqa: E402
 
 
 def count_flops(model: paddle.nn.Layer, x: paddle.Tensor) -> int:
@@ -78,7 +78,7 @@ def paddle_predictor(model_dir: str, threads: int, mkldnn: bool):
 
 def main(argv: List[str] = None) -> None:
     p = argparse.ArgumentParser(description="ST-GCN CPU benchmark")
-    p.add_argument("--config", default="configs/stgcn_fsd10.yaml")
+    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
     p.add_argument("--torch_ref", default=None, help="alignment/STGCN_fsd10/torch_ref (adds the torch column)")
     p.add_argument("--window", type=int, default=350, help="frames per sample (official config: 350)")
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -88,7 +88,8 @@ def main(argv: List[str] = None) -> None:
     paddle.set_device("cpu")
     paddle.seed(0)
     channels, classes = cfg["model"].get("in_channels", 2), cfg["model"]["num_classes"]
-    x = np.random.RandomState(0).uniform(-1, 1, (1, channels, args.window, 25, 1)).astype("float32")
+    persons = num_person(cfg)
+    x = np.random.RandomState(0).uniform(-1, 1, (1, channels, args.window, 25, persons)).astype("float32")
     model = build_model(cfg["model"])
     model.eval()
     params = sum(int(p.size) for p in model.parameters() if not p.stop_gradient)
@@ -99,7 +100,8 @@ def main(argv: List[str] = None) -> None:
         import torch
         sys.path.insert(0, os.path.abspath(args.torch_ref))
         from st_gcn import Model
-        torch_model = Model(in_channels=channels, num_class=classes, layout=cfg["model"].get("layout", "fsd10"))
+        torch_model = Model(in_channels=channels, num_class=classes, edge_importance_weighting=True,
+                            graph_args={"layout": cfg["model"].get("layout", "fsd10"), "strategy": "spatial"})
         torch_model.eval()
 
     rows = []
@@ -134,7 +136,7 @@ def main(argv: List[str] = None) -> None:
                 rows.append((backend, threads, ms, ms / ref if ref else float("nan")))
 
     print(f"\nST-GCN ({cfg['model'].get('layout', 'fsd10')}, C={channels}, {classes} classes), input "
-          f"[1, {channels}, {args.window}, 25, 1], CPU, batch 1")
+          f"[1, {channels}, {args.window}, 25, {persons}], CPU, batch 1")
     print(f"params: {params:,} (trainable; + BN running statistics) | FLOPs: {flops / 1e9:.2f} G "
           "(conv + graph einsum, multiply-add = 2)\n")
     print("| backend | threads | latency per sample (ms, median) | ratio to torch |")

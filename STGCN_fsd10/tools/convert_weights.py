@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
+from utils.checkpoint import sniff_file  # noqa: E402
 from utils.common import UserError, run_main  # noqa: E402
 
 BACKBONE_PREFIXES = ("data_bn.", "st_gcn_networks.", "edge_importance.")
@@ -25,8 +26,20 @@ def read_torch_state(path: str) -> Dict[str, np.ndarray]:
     """A state dict saved by torch.save, bare or wrapped in `state_dict` / `model`, as numpy arrays."""
     if not os.path.isfile(path):
         raise UserError(f"torch checkpoint not found, {path}, pass --src <file.pt|.pth|.pth.tar>")
+    kind = sniff_file(path)
+    if kind == "numpy":
+        raise UserError(f"{path} is a numpy file, not a torch checkpoint, pass --src the .pt/.pth written by "
+                        "torch.save (e.g. st_gcn.ntu-xsub.pt)")
+    if kind == "other" and is_paddle_checkpoint(path):
+        raise UserError(f"{path} is already a Paddle checkpoint, no conversion needed, pass it to --pretrained "
+                        "(train.py/test.py/predict.py) or --model_path (export_model.py) as it is")
     import torch
-    obj = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as err:  # noqa: BLE001 (torch raises many types on a foreign or damaged file)
+        reason = str(err).strip().splitlines()[0][:80] if str(err).strip() else ""
+        raise UserError(f"cannot read {path} as a torch checkpoint ({type(err).__name__}: {reason}), it is not "
+                        "a file written by torch.save or it is truncated, download it again") from err
     for key in ("state_dict", "model"):
         if isinstance(obj, dict) and isinstance(obj.get(key), dict):
             obj = obj[key]
@@ -35,8 +48,17 @@ def read_torch_state(path: str) -> Dict[str, np.ndarray]:
     return {k: v.detach().cpu().numpy() for k, v in obj.items() if hasattr(v, "detach")}
 
 
+def is_paddle_checkpoint(path: str) -> bool:
+    """True for a dict saved by paddle.save (.pdparams / .pdopt)."""
+    try:
+        import paddle
+        return isinstance(paddle.load(path), dict)
+    except Exception:  # noqa: BLE001 (not a Paddle file)
+        return False
+
+
 def convert(state: Dict[str, np.ndarray], num_classes: int = None) -> Tuple[Dict[str, np.ndarray], List[str]]:
-    """(Paddle state dict, keys that could not be mapped)."""
+    """(Paddle state dict, keys that could not be mapped); see drop_other_head for num_classes."""
     out, unmapped = {}, []
     for key, value in state.items():
         key = key[len("module."):] if key.startswith("module.") else key  # DataParallel prefix
@@ -51,10 +73,18 @@ def convert(state: Dict[str, np.ndarray], num_classes: int = None) -> Tuple[Dict
             out["head." + name] = value
         else:
             unmapped.append(key)
-    if num_classes is not None and "head.fcn.weight" in out and out["head.fcn.weight"].shape[0] != num_classes:
-        # a head for another class count is left out; loading re-initialises it
-        del out["head.fcn.weight"], out["head.fcn.bias"]
+    drop_other_head(out, num_classes)
     return out, unmapped
+
+
+def drop_other_head(out: Dict[str, np.ndarray], num_classes: int = None) -> str:
+    """Remove a classifier of another class count from `out`; return the one-line note saying so ('' if kept)."""
+    if num_classes is None or "head.fcn.weight" not in out or out["head.fcn.weight"].shape[0] == num_classes:
+        return ""
+    found = out["head.fcn.weight"].shape[0]
+    dropped = [f"{k} {list(out.pop(k).shape)}" for k in ("head.fcn.weight", "head.fcn.bias") if k in out]
+    return (f"note: dropped {' and '.join(dropped)}: the checkpoint's classifier has {found} classes, "
+            f"--num_classes is {num_classes}; train.py --pretrained re-initialises the head")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -68,12 +98,15 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     import paddle
     args = parse_args(argv)
-    state, unmapped = convert(read_torch_state(args.src), args.num_classes)
+    state, unmapped = convert(read_torch_state(args.src))
+    note = drop_other_head(state, args.num_classes)
     if not state:
         raise UserError(f"no ST-GCN key found in {args.src} (unmapped: {unmapped[:5]}), is it an st-gcn checkpoint?")
     for key in unmapped:
         print(f"warning: key {key} has no Paddle counterpart, skipped")
-    if "head.fcn.weight" not in state:
+    if note:
+        print(note)
+    elif "head.fcn.weight" not in state:
         print("note: no classifier in the output, it is re-initialised when loaded")
     os.makedirs(os.path.dirname(os.path.abspath(args.dst)), exist_ok=True)
     paddle.save({k: paddle.to_tensor(v) for k, v in state.items()}, args.dst)

@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from models.graph import LAYOUTS, STRATEGIES, Graph  # noqa: E402
+from utils.common import folder_path  # noqa: E402
 
 SUBSET_NAMES = {"uniform": ["all neighbours"], "distance": ["hop 0 (self)", "hop 1"],
                 "spatial": ["root", "centripetal (+root, hop 1)", "centrifugal"]}
@@ -39,7 +40,7 @@ def heatmaps(matrices, titles, path: str, suptitle: str) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--layout", choices=LAYOUTS, default="fsd10")
-    p.add_argument("--out_dir", default="output/graph")
+    p.add_argument("--out_dir", default=folder_path("output", "graph"))
     args = p.parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     graph = Graph(args.layout, "spatial")

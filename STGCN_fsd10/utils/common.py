@@ -14,6 +14,34 @@ class UserError(Exception):
     """A mistake the user can fix; scripts print `error: <message>` and exit with status 2."""
 
 
+# the folder of train.py & co: default paths of flags resolve here, not in the current directory, so
+# `cd /tmp && python /path/to/STGCN_fsd10/test.py` finds configs/ and output/ (paths typed by the user
+# stay relative to the current directory, as usual)
+FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def folder_path(*parts: str) -> str:
+    """An absolute path inside this folder (for flag defaults)."""
+    return os.path.join(FOLDER, *parts)
+
+
+# persons per sample M (the input's last axis) when a config does not say: FSD-10 has one skater
+# (PaddleVideo stgcn_fsd.yaml INFERENCE.person_nums: 1); NTU files hold two bodies (yysijie
+# tools/ntu_gendata.py max_body=2, PaddleVideo data/ntu-rgb-d/seq_transformation.py)
+LAYOUT_PERSONS = {"fsd10": 1, "ntu-rgb+d": 2}
+
+
+def num_person(cfg: Dict[str, Any]) -> int:
+    """M of the config: data.num_person, else the layout's (a config should always say)."""
+    m = cfg["data"].get("num_person")
+    if m is None:
+        m = LAYOUT_PERSONS.get(cfg["model"].get("layout", "fsd10"), 1)
+    if not isinstance(m, int) or m < 1:
+        raise UserError(f"data.num_person must be a positive int, got {m!r}, {cfg.get('_path', 'the config')}, "
+                        "set it to the M axis of the data (FSD-10: 1, NTU RGB+D: 2)")
+    return m
+
+
 def str2bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -62,8 +90,11 @@ def load_config(path: str) -> Dict[str, Any]:
         raise UserError(f"config file not found, {path}, pass --config configs/<name>.yaml")
     with open(path, encoding="utf-8") as f:
         cfg = yaml.safe_load(f)
+    if not isinstance(cfg, dict):
+        raise UserError(f"config is not a yaml mapping, {path}, see configs/stgcn_fsd10.yaml")
     for section in ("model", "data", "train"):
         cfg.setdefault(section, {})
+    cfg["_path"] = path  # named in error messages
     return cfg
 
 

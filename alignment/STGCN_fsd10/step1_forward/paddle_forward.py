@@ -1,14 +1,15 @@
+"""Step 1, Paddle: eval-mode logits of STGCN_fsd10's model on the fake batch (key logits)."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 import common  # noqa: E402
 import paddle  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
 model = common.paddle_model()
-logger = ReprodLogger()
-logger.add("logits", model(paddle.to_tensor(np.load(common.FAKE_DATA))).numpy())
-logger.save(common.step_path("step1_forward", "forward_paddle.npy"))
+x, _ = common.fake_batch()
+logger = common.logger()
+with paddle.no_grad():
+    logger.add("logits", model(paddle.to_tensor(x)).numpy())
+logger.save(common.step_file("step1_forward", "forward_paddle.npy"))

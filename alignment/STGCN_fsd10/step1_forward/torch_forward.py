@@ -1,15 +1,15 @@
+"""Step 1, torch_ref: eval-mode logits of torch_ref/st_gcn.py Model (yysijie net/st_gcn.py) on the fake batch."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 import common  # noqa: E402
 import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
 model = common.torch_model()
-logger = ReprodLogger()
+x, _ = common.fake_batch()
+logger = common.logger()
 with torch.no_grad():
-    logger.add("logits", model(torch.from_numpy(np.load(common.FAKE_DATA))).numpy())
-logger.save(common.step_path("step1_forward", "forward_torch.npy"))
+    logger.add("logits", model(torch.from_numpy(x)).numpy())
+logger.save(common.step_file("step1_forward", "forward_torch.npy"))

@@ -3,6 +3,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from check import check  # noqa: E402
+from common import check  # noqa: E402
 
 check("step2_metric", "metric", "metric_diff.log")

@@ -1,18 +1,21 @@
+"""Step 2, reference: torch_ref/metric.py (PaddleVideo SkeletonMetric with test batch 1, checked equal to
+yysijie REC_Processor.show_topk) on the same scores."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 import common  # noqa: E402
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from metric import mean_class_accuracy, topk_accuracy  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
+from metric import mean_class_accuracy, show_topk, skeleton_metric_topk  # noqa: E402
 
 scores = torch.from_numpy(np.load(common.FAKE_SCORES))
 labels = torch.from_numpy(np.load(common.FAKE_SCORE_LABELS))
-logger = ReprodLogger()
-logger.add("top1_acc", np.array([topk_accuracy(scores, labels, 1).item()]))
-logger.add("top5_acc", np.array([topk_accuracy(scores, labels, 5).item()]))
-logger.add("mean_class_accuracy", np.array([mean_class_accuracy(scores, labels).item()]))
-logger.save(common.step_path("step2_metric", "metric_torch.npy"))
+logger = common.logger()
+for k in (1, 5):
+    value = skeleton_metric_topk(scores, labels, k, batch_size=1)
+    assert value == show_topk(scores, labels, k), "PaddleVideo and yysijie top-k disagree"
+    logger.add(f"top{k}_acc", np.array([value]))
+logger.add("mean_class_accuracy", np.array([mean_class_accuracy(scores, labels)]))
+logger.save(common.step_file("step2_metric", "metric_torch.npy"))

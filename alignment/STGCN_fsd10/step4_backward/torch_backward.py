@@ -1,24 +1,24 @@
+"""step4, reference: torch_ref Model with torch.optim.SGD(momentum 0.9, weight_decay 1e-4), which equals Paddle
+Momentum + L2Decay (coupled L2); eval mode (BN running statistics, no dropout); same keys as paddle_backward.py."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
 import common  # noqa: E402
 import torch  # noqa: E402
 from metric import loss as cross_entropy  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-model = common.torch_model()
+model = common.torch_model(train=False)
 optimizer = torch.optim.SGD(model.parameters(), lr=common.LR, momentum=common.MOMENTUM,
                             weight_decay=common.WEIGHT_DECAY)
-x = torch.from_numpy(np.load(common.FAKE_DATA))
-y = torch.from_numpy(np.load(common.FAKE_LABEL))
-logger = ReprodLogger()
+x, y = common.fake_batch()
+x, y = torch.from_numpy(x), torch.from_numpy(y)
+logger = common.logger()
 for step in range(common.STEPS):
     loss = cross_entropy(model(x), y)
     logger.add(f"loss_{step}", loss.detach().numpy().reshape(1))
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-logger.save(common.step_path("step4_backward", "bp_align_torch.npy"))
+logger.save(common.step_file("step4_backward", "bp_align_torch.npy"))
