@@ -47,7 +47,9 @@ def crop_person(img: np.ndarray, ann: Dict, others: List[Dict], expand_ratio: fl
     other_centers, other_keypoints = [], [[] for _ in range(17)]
     for o in others:
         ob = [int(v) for v in o['bbox']]
-        oc = _normalise(ob[0] + ob[2] / 2, ob[1] + ob[3] / 2, pad, box)
+        # the original normalises the other box's corners, then averages them (same float rounding here)
+        ob = _normalise(ob[0], ob[1], pad, box) + _normalise(ob[0] + ob[2], ob[1] + ob[3], pad, box)
+        oc = [(ob[0] + ob[2]) / 2, (ob[1] + ob[3]) / 2]
         if 0 < oc[0] < 1 and 0 < oc[1] < 1:
             other_centers.append(oc)
         for k, (x, y, v) in enumerate(np.asarray(o['keypoints'], dtype=np.float64).reshape(17, 3)):

@@ -21,6 +21,35 @@ def tiny_root(tmp_path_factory) -> str:
     return make_mini(str(tmp_path_factory.mktemp('tiny') / 'data'), 4, 2, seed=1)
 
 
+_SCRIPTS = {}
+
+
+def run_inprocess(script, args, capsys):
+    """`python <script> <args>` in this process (no ~3 s paddle import per call): the script's main() under
+    utils.run_main with sys.argv set -> (exit status, stdout, stderr). Scripts are loaded from their files, so
+    test.py is never confused with the standard library's `test` package."""
+    import importlib.util
+    from utils import run_main
+    if script not in _SCRIPTS:
+        spec = importlib.util.spec_from_file_location('movenet_script_' + script.replace('/', '_')[:-3],
+                                                      os.path.join(ROOT, script))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _SCRIPTS[script] = module
+    old_argv = sys.argv
+    sys.argv = [script] + list(args)
+    capsys.readouterr()
+    try:
+        run_main(_SCRIPTS[script].main)
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    finally:
+        sys.argv = old_argv
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def run_script(args, cwd=ROOT, timeout=600):
     import subprocess
     env = dict(os.environ, OMP_NUM_THREADS='1')

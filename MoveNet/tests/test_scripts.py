@@ -1,9 +1,7 @@
-import os
-
 import paddle
 import pytest
 
-from conftest import run_script
+from conftest import run_inprocess, run_script
 
 
 @pytest.mark.parametrize('args, msg', [
@@ -16,21 +14,30 @@ from conftest import run_script
     (['tools/convert_weights.py', '--src', '/nonexistent.pth', '--dst', 'x.pdparams'], 'not found'),
     (['scripts/make_coco_data_17keypooints.py', '--coco_root', '/nonexistent', '--splits', 'val'], 'not found'),
 ])
-def test_user_errors_are_one_line_exit_2(args, msg):
-    res = run_script(args)
-    assert res.returncode == 2, res.stderr[-2000:]
-    err = [line for line in res.stderr.splitlines() if line.startswith('error: ')]
-    assert len(err) == 1 and msg in err[0] and 'Traceback' not in res.stderr
+def test_user_errors_are_one_line_exit_2(args, msg, capsys):
+    code, _, err = run_inprocess(args[0], args[1:], capsys)
+    lines = [line for line in err.splitlines() if line.startswith('error: ')]
+    assert code == 2 and len(lines) == 1 and msg in lines[0] and 'Traceback' not in err, err[-2000:]
 
 
-def test_checkpoint_of_another_model_is_refused(tmp_path, mini_root):
+def test_user_error_in_a_real_process_exits_2():
+    """One real command line: the `error:` line and status 2 survive the interpreter exit."""
+    res = run_script(['test.py', '--pretrained', '/nonexistent.pdparams'])
+    assert res.returncode == 2 and res.stderr.strip().splitlines()[-1].startswith('error: weights file /nonexistent')
+
+
+def test_checkpoint_of_another_model_is_refused(tmp_path, mini_root, capsys):
     paddle.save({'fc.weight': paddle.zeros([3, 3])}, str(tmp_path / 'other.pdparams'))
-    res = run_script(['test.py', '--dataset_root', mini_root, '--pretrained', str(tmp_path / 'other.pdparams')])
-    assert res.returncode == 2 and 'checkpoint of another model' in res.stderr
+    code, _, err = run_inprocess('test.py', ['--dataset_root', mini_root, '--pretrained', str(tmp_path / 'other.pdparams')],
+                                 capsys)
+    assert code == 2 and 'does not match MoveNet: 345 missing' in err and '1 unexpected (fc.weight)' in err
 
 
-def test_torch_checkpoint_converts_by_name(tmp_path):
+def test_torch_checkpoint_converts_by_name(tmp_path, capsys):
+    """movenet.pytorch current-form names (lib/models/movenet_mobilenetv2.py since 6eb59cd) map one to one; BN
+    running_mean/var -> _mean/_variance, num_batches_tracked dropped, a 'state_dict' wrapper unwrapped."""
     torch = pytest.importorskip('torch')
+    from tools.convert_weights import main
     from models import MoveNet
     net = MoveNet()
     state = {}
@@ -40,18 +47,15 @@ def test_torch_checkpoint_converts_by_name(tmp_path):
         if k.endswith('running_var'):
             state[k.replace('running_var', 'num_batches_tracked')] = torch.tensor(3)
     torch.save({'state_dict': state}, str(tmp_path / 'e118_valacc0.79805.pth'))
-    res = run_script(['tools/convert_weights.py', '--src', str(tmp_path / 'e118_valacc0.79805.pth'), '--dst',
-                      str(tmp_path / 'm.pdparams')])
-    assert res.returncode == 0, res.stderr[-2000:]
+    main(['--src', str(tmp_path / 'e118_valacc0.79805.pth'), '--dst', str(tmp_path / 'm.pdparams')])
+    assert 'converted 345 tensors' in capsys.readouterr().out
     conv = paddle.load(str(tmp_path / 'm.pdparams'))
     assert set(conv) == set(net.state_dict())
     assert float(conv['backbone.features1.0.1._variance'][0]) == pytest.approx(float(net.state_dict()['backbone.features1.0.1._variance'][0]) + 0.5)
-    # the same .pth also loads directly as --pretrained (converted on the fly)
     from utils import load_weights
     fresh = MoveNet()
-    load_weights(fresh, str(tmp_path / 'e118_valacc0.79805.pth'))
+    load_weights(fresh, str(tmp_path / 'm.pdparams'))
     assert float(fresh.state_dict()['header.header_regs.1.bias'][0]) == pytest.approx(0.5)
-    assert os.path.isfile(tmp_path / 'm.pdparams')
 
 
 def test_seed_paddle_checkpoint_with_pth_suffix_loads(tmp_path):

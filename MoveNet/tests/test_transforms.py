@@ -42,6 +42,7 @@ def kp(lab):
 
 
 def test_mirror_swaps_left_right_and_reverses_others():
+    """data_augment.py Mirror: the explicit keypoint list swaps (1,2), (3,4), ..., (15,16); other_keypoints[::-1]."""
     img, lab = Mirror()(IMG.copy(), label(), FixedRng())
     np.testing.assert_array_equal(img, IMG[:, ::-1])
     src = kp(label())
@@ -58,6 +59,15 @@ def test_padding_by_hand():
     assert img.shape == IMG.shape and img[0, 0].sum() == 0
     np.testing.assert_allclose(kp(lab)[0, :2], (np.array([0.3, 0.2]) * 100 + 9) / 118)
     assert lab['center'] == pytest.approx([(40 + 9) / 118, (50 + 9) / 118])
+
+
+def test_padding_keeps_v_of_points_outside_the_crop():
+    """data_augment.py Padding maps the points as (x * w + x0) / new_size and never touches v (unlike Crop, Move,
+    Rotate and Affine): a labelled keypoint still outside [0, 1) after padding stays labelled (was: v set to 0)."""
+    k = kp(label())
+    k[16, :2] = [1.3, 0.5]
+    _, lab = Padding()(IMG.copy(), label(k), FixedRng(random=0.5))
+    assert kp(lab)[16, 2] == 2 and kp(lab)[16, 0] == (1.3 * 100 + 9) / 118 > 1
 
 
 def test_crop_by_hand_and_drops_points_outside():
@@ -90,6 +100,17 @@ def test_rotate_90_degrees_moves_points():
     x, y = np.floor(np.array([0.3, 0.2]) * 100)
     # cv2 rotation by +90 (counter-clockwise) about (50, 50): (x, y) -> (y, 100 - x)
     np.testing.assert_allclose(kp(lab)[0, :2], [y / 100, (100 - x) / 100], atol=1e-9)
+
+
+def test_rotate_maps_points_in_float32_as_the_original():
+    """data_augment.py Rotate: int32 pixels, the 3x3 full_M product in float64, then astype(float32) and division by
+    w, h in float32; the resulting coordinates are float32 values (they decide the label cells)."""
+    _, lab = Rotate()(IMG.copy(), label(), FixedRng(uniform=17.3))
+    m = np.vstack([__import__('cv2').getRotationMatrix2D((50, 50), 17.3, 1.0), [0, 0, 1]])
+    px = (kp(label())[:, :2] * 100).astype(np.int32)
+    ref = (m @ np.vstack([px.T, np.ones((1, 17))]))[:2].T.astype(np.float32) / np.float32(100)
+    np.testing.assert_array_equal(kp(lab)[:, :2], ref.astype(np.float64))
+    assert (kp(lab)[:, :2] == kp(lab)[:, :2].astype(np.float32)).all()
 
 
 def test_affine_identity_when_points_unjittered():

@@ -156,4 +156,5 @@ def load_weights(model, path: str, logger=None, quiet: bool = False, flag: str =
     if heads:
         log(head_warning(path, heads, state, own))
     dtypes = {k: np.dtype(str(v.dtype).replace('paddle.', '')) for k, v in own.items()}
-    model.set_state_dict({k: v.astype(dtypes[k], copy=False) for k, v in to_load.items()})
+    to_load = {k: v.astype(dtypes[k], copy=False) for k, v in to_load.items()}
+    model.set_state_dict({**to_load, **{k: own[k] for k in heads}})  # re-initialised heads keep their values

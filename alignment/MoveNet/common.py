@@ -22,6 +22,7 @@ PADDLE_WEIGHTS_OLD = os.path.join(DATA, 'movenet_old_form.pdparams')  # ... conv
 
 STEP0_ROOT = os.path.join(DATA, 'step0')  # a cropped-COCO dataset in the real format: imgs/ + val2017.json
 STEP0_PARAMS = os.path.join(DATA, 'step0_params.json')  # the fixed random draws fed to both sides
+STEP0_COCO = os.path.join(DATA, 'step0_coco')  # raw COCO person_keypoints json + images (crop tool input)
 BATCH = 2
 LR, MOMENTUM, STEPS = 2 ** -17, 0.875, 5  # exact in float32 (Paddle keeps lr/momentum as float32 attributes)
 

@@ -11,11 +11,13 @@ import json
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
+
 import cv2
 import numpy as np
 
-from common import (DATA, MODEL_DIR, PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, STEP0_PARAMS, STEP0_ROOT, TORCH_WEIGHTS,
-                    TORCH_WEIGHTS_OLD, data, torch_side)
+from common import (DATA, MODEL_DIR, PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, STEP0_COCO, STEP0_PARAMS, STEP0_ROOT,
+                    TORCH_WEIGHTS, TORCH_WEIGHTS_OLD, data, torch_side)
 
 
 def random_torch_model(old_form: bool, seed: int):
@@ -123,6 +125,37 @@ def step0_dataset(rng):
         json.dump(items, f)
 
 
+def _coco_person(ann_id, img_id, x0, y0, scale, n_labelled=17, crowd=0):
+    """A COCO annotation: integer keypoints of a stick figure (the first n_labelled labelled), a float bbox."""
+    pts = _stick_figure(0, 0, scale) + np.array([x0, y0])
+    kps = []
+    for k, (x, y) in enumerate(pts):
+        kps += [int(x), int(y), 2] if k < n_labelled else [0, 0, 0]
+    xs, ys = pts[:, 0], pts[:, 1]
+    bbox = [float(xs.min()) - 3.5, float(ys.min()) - 2.25, float(np.ptp(xs)) + 6.0, float(np.ptp(ys)) + 4.5]
+    return {'id': ann_id, 'image_id': img_id, 'category_id': 1, 'iscrowd': crowd, 'bbox': bbox,
+            'keypoints': kps, 'num_keypoints': n_labelled}
+
+
+def step0_coco(rng):
+    """Raw COCO input of scripts/make_coco_data_17keypooints.py: image 0 with a person whose square crop leaves the
+    image (padding) and a 7-keypoint person (filtered, but still an 'other' person); image 1 with a crowd annotation
+    and two persons; image 2 with 4 annotations (skipped)."""
+    os.makedirs(os.path.join(STEP0_COCO, 'val2017'), exist_ok=True)
+    images = [{'id': 1, 'file_name': '000000000101.jpg', 'width': 320, 'height': 240},
+              {'id': 2, 'file_name': '000000000102.jpg', 'width': 200, 'height': 260},
+              {'id': 3, 'file_name': '000000000103.jpg', 'width': 300, 'height': 300}]
+    anns = [_coco_person(11, 1, 60, 120, 180), _coco_person(12, 1, 230, 110, 150, n_labelled=7),
+            _coco_person(21, 2, 100, 130, 200, crowd=1), _coco_person(22, 2, 70, 140, 170),
+            _coco_person(23, 2, 140, 120, 160, n_labelled=12)]
+    anns += [_coco_person(31 + i, 3, 60 + 60 * i, 150, 120) for i in range(4)]
+    for im in images:
+        img = cv2.GaussianBlur(rng.integers(0, 256, (im['height'], im['width'], 3)).astype(np.uint8), (0, 0), 6)
+        cv2.imwrite(os.path.join(STEP0_COCO, 'val2017', im['file_name']), img)
+    with open(os.path.join(STEP0_COCO, 'person_keypoints_val2017.json'), 'w') as f:
+        json.dump({'images': images, 'annotations': anns, 'categories': [{'id': 1, 'name': 'person'}]}, f)
+
+
 def step0_draws(rng):
     """The fixed random draws (each within the range the official draws it from). Keys follow
     torch_ref.augment.data_aug; 'jitter' names a saved pattern."""
@@ -184,6 +217,7 @@ def main():
     np.save(data('fake_mask.npy'), mask)
     np.save(data('fake_outputs.npy'), fake_outputs(labels, rng))
     step0_dataset(rng)
+    step0_coco(rng)
     step0_draws(rng)
 
 

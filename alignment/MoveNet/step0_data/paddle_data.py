@@ -5,13 +5,18 @@ import copy
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import STEP0_ROOT, flat_label, paddle_side, save, step0_array, step0_params  # noqa: E402
+from common import STEP0_COCO, STEP0_ROOT, flat_label, paddle_side, save, step0_array, step0_params  # noqa: E402
 
+import json  # noqa: E402
+
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 paddle_side()
 from datasets import transforms as T  # noqa: E402
+from datasets.coco_convert import convert_coco  # noqa: E402
 from datasets.coco_crops import INTERPOLATIONS, CocoCropDataset, read_image  # noqa: E402
 from datasets.label_maps import build_label_maps  # noqa: E402
 
@@ -112,6 +117,14 @@ OPS = {'mirror': T.Mirror(), 'padding': T.Padding(), 'crop': T.Crop(), 'move': T
 def main():
     params = step0_params()
     out = {}
+    # the crop tool (scripts/make_coco_data_17keypooints.py -> datasets/coco_convert.py) on raw COCO input
+    dst = os.path.join(STEP0_COCO, 'paddle')
+    convert_coco(os.path.join(STEP0_COCO, 'val2017'), os.path.join(STEP0_COCO, 'person_keypoints_val2017.json'),
+                 os.path.join(dst, 'val2017.json'), os.path.join(dst, 'imgs'))
+    for item in json.load(open(os.path.join(dst, 'val2017.json'))):
+        name = item['img_name'][:-4]
+        out.update({f'coco_{name}_crop': cv2.imread(os.path.join(dst, 'imgs', item['img_name'])),
+                    f'coco_{name}_label': flat_label(item), f'coco_{name}_bbox': np.asarray(item['bbox'])})
     val = CocoCropDataset(STEP0_ROOT, 'val', augment=False)  # reads and validates val2017.json
     for name, (index, interp) in params['val'].items():
         rng = ScriptedRNG([('integers', interp)])

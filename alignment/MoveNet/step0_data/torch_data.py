@@ -4,13 +4,17 @@ with the same fixed draws, passed as explicit arguments."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params, torch_side  # noqa: E402
+from common import (STEP0_COCO, STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params,  # noqa: E402
+                    torch_side)
 
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 torch_side(import_torch=False)
 from torch_ref import augment as A  # noqa: E402
+from torch_ref.coco_crop import make_coco_crops  # noqa: E402
 from torch_ref.data import INTERP_METHODS, get_item, make_labels, read_image  # noqa: E402
 
 IMG_DIR = os.path.join(STEP0_ROOT, 'imgs')
@@ -45,6 +49,14 @@ def run_op(op, img, label, d):
 def main():
     params, items = step0_params(), step0_items()
     out = {}
+    dst = os.path.join(STEP0_COCO, 'torch')  # crops written and read back as the official cv2.imwrite does
+    os.makedirs(dst, exist_ok=True)
+    for save_name, crop, label in make_coco_crops(os.path.join(STEP0_COCO, 'val2017'),
+                                                  os.path.join(STEP0_COCO, 'person_keypoints_val2017.json')):
+        cv2.imwrite(os.path.join(dst, save_name), crop)
+        name = save_name[:-4]
+        out.update({f'coco_{name}_crop': cv2.imread(os.path.join(dst, save_name)),
+                    f'coco_{name}_label': flat_label(label), f'coco_{name}_bbox': np.asarray(label['bbox'])})
     for name, (index, interp) in params['val'].items():
         img, labels, mask, label = get_item(IMG_DIR, items[index], interp=INTERP_METHODS[interp])
         out.update({f'{name}_img': img, f'{name}_labels': labels, f'{name}_mask': mask,

@@ -4,6 +4,7 @@ converted by copying it into the n blocks). Output = the 4 heads concatenated [2
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, fake, paddle_model, paddle_side, save  # noqa: E402
 

@@ -3,6 +3,7 @@ utils/metrics.py joint_correct (the acc) on the same fake maps."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import fake, paddle_side, save  # noqa: E402
 
