@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 
 from models import build_model  # noqa: E402
-from utils import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils import in_root, load_config, run_main, str2bool  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
 
 
@@ -29,7 +29,7 @@ class SoftmaxWrapper(paddle.nn.Layer):
 
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
     model = build_model(cfg["model"])
-    load_pretrained(model, model_path)
+    load_pretrained(model, model_path, flag="--model_path")
     model.eval()
     net = SoftmaxWrapper(model)
     net.eval()
@@ -62,15 +62,17 @@ def check_onnx(net, onnx_path: str, d: dict) -> float:
     return diff
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/posec3d_r50_ucf101_split1.yaml")
+    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
     p.add_argument("--model_path", required=True, help="trained .pdparams")
-    p.add_argument("--save_dir", default="./output/")
+    p.add_argument("--save_dir", default=in_root("output"))
     p.add_argument("--onnx", type=str2bool, default=False, help="also write <save_dir>/model.onnx")
-    args = p.parse_args(argv)
-    if not os.path.isfile(args.model_path):
-        raise UserError(f"weights not found, {args.model_path}, pass --model_path output/best_model/model.pdparams")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     paddle.set_device("cpu")
     export(load_config(args.config), args.model_path, args.save_dir, args.onnx)
 

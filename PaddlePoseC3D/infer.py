@@ -13,12 +13,12 @@ import numpy as np  # noqa: E402
 
 from datasets.pose_dataset import load_videos  # noqa: E402
 from datasets.transforms import build_pipeline  # noqa: E402
-from utils import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils import UserError, in_root, load_config, run_main, str2bool  # noqa: E402
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/posec3d_r50_ucf101_split1.yaml", help="its data section")
+    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"), help="its data section")
     p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
     p.add_argument("--params_file", default=None, help="model.pdiparams")
     p.add_argument("--model_dir", default=None, help="dir holding model.json/.pdmodel + model.pdiparams")

@@ -15,7 +15,7 @@ from datasets.pose_dataset import load_videos  # noqa: E402
 from datasets.transforms import SKELETON, build_pipeline  # noqa: E402
 from models import build_model  # noqa: E402
 from models.recognizer3d import average_views  # noqa: E402
-from utils import load_config, run_main, set_device, str2bool  # noqa: E402
+from utils import in_root, load_config, run_main, set_device, str2bool  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
 
 
@@ -61,15 +61,19 @@ def save_visualisation(ann: dict, views: np.ndarray, label: int, score: float, o
     return [skel, heat]
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/posec3d_r50_ucf101_split1.yaml")
-    p.add_argument("--input_file", default="test_tipc/data/predict_example.pkl")
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
+    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
+    p.add_argument("--input_file", default=in_root("test_tipc", "data", "predict_example.pkl"))
+    p.add_argument("--pretrained", default=in_root("output", "best_model", "model.pdparams"))
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
     p.add_argument("--save_vis", type=str2bool, default=False, help="write skeleton + heatmap pictures")
-    p.add_argument("--save_dir", default="./output/vis")
-    args = p.parse_args(argv)
+    p.add_argument("--save_dir", default=in_root("output", "vis"))
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device)
     model = build_model(cfg["model"])

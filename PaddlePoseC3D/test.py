@@ -11,23 +11,28 @@ import json  # noqa: E402
 
 from datasets.pose_dataset import build_dataset  # noqa: E402
 from models import build_model  # noqa: E402
-from utils import load_config, run_main, set_device  # noqa: E402
+from utils import in_root, load_config, run_main, set_device  # noqa: E402
 from utils.checkpoint import load_pretrained  # noqa: E402
 from utils.engine import build_loader, evaluate  # noqa: E402
 
 
-def main(argv=None):
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/posec3d_r50_ucf101_split1.yaml")
+    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
     p.add_argument("--dataset_root", required=True, help="pose pkl ({'split', 'annotations'})")
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
+    p.add_argument("--pretrained", default=in_root("output", "best_model", "model.pdparams"),
+                   help="default: output/best_model/model.pdparams in this folder (train.py's default)")
     p.add_argument("--batch_size", type=int, default=None, help="videos per batch (config: 1)")
     p.add_argument("--split", type=int, choices=[1, 2, 3], default=None)
     p.add_argument("--mode", choices=["test", "val"], default="test", help="val: 1 clip, no flip")
     p.add_argument("--num_workers", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
     p.add_argument("--save_dir", default=None, help="write metrics.json here")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
     cfg = load_config(args.config, {"data.split": args.split, "train.test_batch_size": args.batch_size})
     set_device(args.device)
     dataset = build_dataset(args.dataset_root, cfg, args.mode)

@@ -9,6 +9,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
+import math  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -18,7 +19,7 @@ from tqdm import tqdm  # noqa: E402
 
 from datasets.pose_dataset import build_dataset  # noqa: E402
 from models import build_model  # noqa: E402
-from utils import get_logger, load_config, run_main, set_device, set_seed, str2bool  # noqa: E402
+from utils import get_logger, in_root, load_config, run_main, set_device, set_seed, str2bool  # noqa: E402
 from utils.checkpoint import load_pretrained, load_resume, rng_state, save_best, save_latest  # noqa: E402
 from utils.engine import build_loader, evaluate  # noqa: E402
 from utils.metrics import top_k_accuracy  # noqa: E402
@@ -26,7 +27,7 @@ from utils.metrics import top_k_accuracy  # noqa: E402
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/posec3d_r50_ucf101_split1.yaml")
+    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"), help="yaml (relative paths are also looked up in this folder)")
     p.add_argument("--dataset_root", required=True, help="pose pkl ({'split', 'annotations'}), e.g. ucf101.pkl")
     p.add_argument("--pretrained", default=None, help=".pdparams to start from (K400: res3d_k400.pdparams)")
     p.add_argument("--batch_size", type=int, default=None, help="per card (config: 16)")
@@ -34,7 +35,7 @@ def parse_args(argv=None):
     p.add_argument("--max_iters", type=int, default=None, help="stop after this many iterations (TIPC)")
     p.add_argument("--log_iters", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--save_dir", default="./output")
+    p.add_argument("--save_dir", default=in_root("output"), help="default: output/ in this folder")
     p.add_argument("--resume", default=None, help="<save_dir>/latest of an earlier run")
     p.add_argument("--learning_rate", type=float, default=None,
                    help="absolute lr; default: train.base_lr scaled by total batch / train.base_batch")
@@ -49,6 +50,34 @@ def parse_args(argv=None):
     p.add_argument("--precise_bn_iters", type=int, default=None,
                    help="seed port: 200, after every 2nd and the last epoch (0 = off)")
     return p.parse_args(argv)
+
+
+class CosineFactor:
+    """mmcv CosineAnnealingLrUpdaterHook (by_epoch=False, min_lr=0): lr = base * (1 + cos(pi * it / total)) / 2."""
+
+    def __init__(self, total_iters: int) -> None:
+        self.total_iters = max(total_iters, 1)
+
+    def __call__(self, it: int) -> float:
+        return 0.5 * (1 + math.cos(math.pi * min(it, self.total_iters) / self.total_iters))
+
+
+def build_optimizer(model, tcfg: dict, lr: float, iters_per_epoch: int):
+    """(scheduler, optimizer) of the config's train section: SGD momentum + coupled L2 weight decay (torch SGD
+    weight_decay) + gradient clipping, lr stepped per iteration: `lr_policy: step` (default) x0.1 at the epoch
+    milestones (mmcv StepLrUpdaterHook, applied per iteration so a resume mid-epoch stays exact) or `cosine`
+    (mmcv CosineAnnealing by_epoch=False over all max_epochs x iters_per_epoch iterations)."""
+    if tcfg.get("lr_policy", "step") == "cosine":
+        scheduler = paddle.optimizer.lr.LambdaDecay(lr, CosineFactor(tcfg["max_epochs"] * iters_per_epoch))
+    else:
+        scheduler = paddle.optimizer.lr.MultiStepDecay(
+            lr, [m * iters_per_epoch for m in tcfg["milestones"]] or [10 ** 12], 0.1)
+    clip = paddle.nn.ClipGradByGlobalNorm(tcfg["clip_norm"]) if tcfg.get("clip_mode", "global") == "global" \
+        else paddle.nn.ClipGradByNorm(tcfg["clip_norm"])  # per tensor, as the seed port
+    optimizer = paddle.optimizer.Momentum(scheduler, tcfg["momentum"], parameters=model.parameters(),
+                                          weight_decay=paddle.regularizer.L2Decay(tcfg["weight_decay"]),
+                                          grad_clip=clip)
+    return scheduler, optimizer
 
 
 def precise_bn(model, loader, iters: int) -> None:
@@ -95,13 +124,7 @@ def main(argv=None):
         load_pretrained(model, args.pretrained, logger)
     iters_per_epoch = len(train_loader)
     lr = args.learning_rate or tcfg["base_lr"] * tcfg["batch_size"] * world / tcfg["base_batch"]
-    # per-iteration MultiStepDecay at the epoch milestones (identical to per-epoch steps, resumable mid-run)
-    scheduler = paddle.optimizer.lr.MultiStepDecay(lr, [m * iters_per_epoch for m in tcfg["milestones"]], 0.1)
-    clip = paddle.nn.ClipGradByGlobalNorm(tcfg["clip_norm"]) if tcfg.get("clip_mode", "global") == "global" \
-        else paddle.nn.ClipGradByNorm(tcfg["clip_norm"])  # per tensor, as the seed port
-    optimizer = paddle.optimizer.Momentum(scheduler, tcfg["momentum"], parameters=model.parameters(),
-                                          weight_decay=paddle.regularizer.L2Decay(tcfg["weight_decay"]),
-                                          grad_clip=clip)
+    scheduler, optimizer = build_optimizer(model, tcfg, lr, iters_per_epoch)
     start_epoch, iteration, best = 1, 0, -1.0
     if args.resume:
         state = load_resume(model, optimizer, args.resume)

@@ -89,7 +89,8 @@ def write_mini(out: str, **kwargs) -> str:
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", default="test_tipc/data/mini_ucf101.pkl")
+    p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                 "test_tipc", "data", "mini_ucf101.pkl"))
     p.add_argument("--num_classes", type=int, default=4)
     p.add_argument("--train_per_class", type=int, default=8)
     p.add_argument("--test_per_class", type=int, default=3)

@@ -65,7 +65,8 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
     if not isinstance(data, dict) or "annotations" not in data or "split" not in data:
         raise UserError(f"top level is not {{'split', 'annotations'}}, {path}, use the mmaction2/pyskl pose pkl")
     if split not in data["split"]:
-        raise UserError(f"split '{split}' not in {sorted(data['split'])}, {path}, choose data.split 1, 2 or 3")
+        raise UserError(f"split '{split}' not in {sorted(data['split'])}, {path}, choose data.split 1, 2 or 3 "
+                        "(UCF/HMDB) or set data.train_split / data.test_split (e.g. xsub_train / xsub_val)")
     names = set(data["split"][split])
     anns = [a for a in data["annotations"] if isinstance(a, dict) and a.get("frame_dir") in names]
     if len(anns) != len(names):
@@ -112,9 +113,11 @@ class PoseDataset(paddle.io.Dataset):
 
 
 def build_dataset(path: str, cfg: dict, mode: str) -> PoseDataset:
-    """mode 'train' | 'val' | 'test' on split `data.split` (train<k> for train, test<k> otherwise)."""
+    """mode 'train' | 'val' | 'test' on split `data.train_split` / `data.test_split` (NTU: 'xsub_train' /
+    'xsub_val'), by default train<k> / test<k> with k = `data.split` (UCF-101, HMDB-51)."""
     data_cfg = cfg["data"]
-    split = f"{'train' if mode == 'train' else 'test'}{data_cfg.get('split', 1)}"
+    key = "train_split" if mode == "train" else "test_split"
+    split = data_cfg.get(key) or f"{'train' if mode == 'train' else 'test'}{data_cfg.get('split', 1)}"
     anns = load_split(path, split, cfg["model"]["num_classes"])
     repeat = data_cfg.get("repeat", 1) if mode == "train" else 1
     return PoseDataset(anns, build_pipeline(data_cfg, mode), repeat)

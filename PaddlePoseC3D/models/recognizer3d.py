@@ -27,9 +27,9 @@ def average_views(logits: paddle.Tensor, num_views: int) -> paddle.Tensor:
 
 
 def build_model(cfg: dict) -> Recognizer3D:
-    """cfg: the `model` section of a config (depth, in_channels, base_channels, num_classes, ...)."""
+    """cfg: the `model` section of a config (depth, stage_blocks, in_channels, base_channels, num_classes, ...)."""
     backbone = ResNet3dSlowOnly(depth=cfg.get("depth", 50), in_channels=cfg.get("in_channels", 17),
-                                base_channels=cfg.get("base_channels", 32))
+                                base_channels=cfg.get("base_channels", 32), stage_blocks=cfg.get("stage_blocks"))
     head = I3DHead(cfg["num_classes"], backbone.feat_dim, dropout_ratio=cfg.get("dropout", 0.5),
                    fc_lr_mult=cfg.get("fc_lr_mult", 1.0))
     return Recognizer3D(backbone, head)

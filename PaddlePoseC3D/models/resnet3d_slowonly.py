@@ -14,6 +14,26 @@ from paddle import nn
 ARCH_SETTINGS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}
 
 
+class BatchNorm3d(nn.BatchNorm3D):
+    """BN3d whose running variance follows torch.nn.BatchNorm3d, i.e. mmcv's BN3d in mmaction2: in training the
+    running variance moves towards the UNBIASED batch variance (x n / (n - 1), n = N*T*H*W). Paddle's own update
+    uses the biased one (checked on Paddle 3.3: 0.9 * old + 0.1 * var_biased), 1 / (n - 1) smaller. The batch
+    normalisation itself (biased variance) and evaluation are Paddle's, unchanged."""
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        if not self.training or self._use_global_stats:
+            return super().forward(x)
+        n = 1
+        for d in (x.shape[0], *x.shape[2:]):
+            n *= int(d)
+        old = self._variance.detach().clone()
+        out = super().forward(x)
+        if n > 1:  # Paddle wrote m * old + (1 - m) * v_b; add (1 - m) * v_b / (n - 1)
+            with paddle.no_grad():
+                self._variance.set_value(self._variance + (self._variance - self._momentum * old) / (n - 1))
+        return out
+
+
 class ConvModule(nn.Layer):
     """Conv3D (no bias) -> BN3d -> optional ReLU, the mmcv ConvModule used everywhere in ResNet3d."""
 
@@ -25,7 +45,7 @@ class ConvModule(nn.Layer):
                               weight_attr=nn.initializer.KaimingNormal(negative_slope=0.0, nonlinearity="relu",
                                                                        mode="fan_out"))
         # Paddle momentum 0.9 == torch momentum 0.1 (mmcv default); the seed port used 0.1 and needed PreciseBN.
-        self.bn = nn.BatchNorm3D(out_channels, momentum=0.9, epsilon=1e-5)
+        self.bn = BatchNorm3d(out_channels, momentum=0.9, epsilon=1e-5)
         self.act = nn.ReLU() if act else None
 
     def forward(self, x: paddle.Tensor) -> paddle.Tensor:
@@ -60,11 +80,17 @@ class ResNet3dSlowOnly(nn.Layer):
     def __init__(self, depth: int = 50, in_channels: int = 17, base_channels: int = 32, num_stages: int = 3,
                  spatial_strides: Sequence[int] = (2, 2, 2), temporal_strides: Sequence[int] = (1, 1, 2),
                  inflate: Sequence[int] = (0, 1, 1), conv1_kernel: Sequence[int] = (1, 7, 7),
-                 zero_init_residual: bool = True) -> None:
+                 zero_init_residual: bool = True, stage_blocks: Sequence[int] | None = None) -> None:
         super().__init__()
         if depth not in ARCH_SETTINGS:
             raise ValueError(f"depth {depth} not in {sorted(ARCH_SETTINGS)}")
-        stage_blocks = ARCH_SETTINGS[depth][:num_stages]
+        # mmaction2 0.x backbones/resnet3d.py ResNet3d.__init__: an explicit stage_blocks (the limb configs'
+        # (4, 6, 3)) replaces the depth's block counts
+        if stage_blocks is None:
+            stage_blocks = ARCH_SETTINGS[depth][:num_stages]
+        elif len(stage_blocks) != num_stages:
+            raise ValueError(f"stage_blocks {list(stage_blocks)} must have num_stages={num_stages} entries")
+        stage_blocks = tuple(int(b) for b in stage_blocks)
         k = tuple(conv1_kernel)
         self.conv1 = ConvModule(in_channels, base_channels, k, padding=tuple((x - 1) // 2 for x in k))
         self.maxpool = nn.MaxPool3D(kernel_size=(1, 3, 3), stride=1, padding=(0, 1, 1))
@@ -86,8 +112,8 @@ class ResNet3dSlowOnly(nn.Layer):
     @staticmethod
     def _make_res_layer(inplanes: int, planes: int, blocks: int, spatial_stride: int, temporal_stride: int,
                         inflate: bool) -> nn.Sequential:
-        downsample = None
-        if spatial_stride != 1 or temporal_stride != 1 or inplanes != planes * Bottleneck3d.expansion:
+        downsample = None  # mmaction2 0.x backbones/resnet3d_slowfast.py ResNet3dPathway.make_res_layer (no lateral)
+        if spatial_stride != 1 or inplanes != planes * Bottleneck3d.expansion:
             downsample = ConvModule(inplanes, planes * Bottleneck3d.expansion, 1,
                                     stride=(temporal_stride, spatial_stride, spatial_stride), act=False)
         layers = [Bottleneck3d(inplanes, planes, spatial_stride, temporal_stride, inflate, downsample)]

@@ -12,13 +12,24 @@ sys.path.insert(0, ROOT)
 from datasets.mini import write_mini  # noqa: E402
 
 
-def run_script(*args, env=None, check=True):
-    """Run `python <args>` from the folder root; returns the CompletedProcess."""
+def run_script(*args, env=None, check=True, cwd=ROOT):
+    """Run `python <args>` (from the folder root unless `cwd`); returns the CompletedProcess."""
     full_env = dict(os.environ, OMP_NUM_THREADS="1", **(env or {}))
-    proc = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, env=full_env)
+    proc = subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, env=full_env)
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return proc
+
+
+def cli(main, *argv):
+    """Run a script's main(argv) in this process as its `__main__` does (utils.run_main): a UserError becomes
+    `error: ...` on stderr and exit status 2. Returns the exit status (0 when main returns)."""
+    from utils import run_main
+    try:
+        run_main(lambda: main(list(argv)))
+    except SystemExit as exc:
+        return exc.code
+    return 0
 
 
 @pytest.fixture(scope="session")

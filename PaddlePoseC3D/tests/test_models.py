@@ -61,3 +61,35 @@ def test_small_forward_and_view_average():
     expected = paddle.nn.functional.softmax(logits, -1).numpy().reshape(2, 3, 5).mean(1)
     np.testing.assert_allclose(probs, expected, rtol=1e-6)
     np.testing.assert_allclose(probs.sum(1), 1, rtol=1e-5)
+
+
+def test_limb_config_stage_blocks_4_6_3():
+    """mmaction2 0.x configs/skeleton/posec3d/slowonly_r50_u48_240e_ntu60_xsub_limb.py: ResNet3dSlowOnly with
+    stage_blocks=(4, 6, 3) (ResNet3d.__init__ uses them instead of the depth's), 60 classes; 2,024,860 parameters
+    counted on the official build (mmaction.models.build_model of that config)."""
+    from utils import load_config
+    cfg = load_config("configs/posec3d_r50_ntu60_xsub_limb.yaml")["model"]
+    model = build_model(cfg)
+    assert [len(getattr(model.backbone, f"layer{i}")) for i in (1, 2, 3)] == [4, 6, 3]
+    assert n_params(model) == 2_024_860
+    with pytest.raises(ValueError, match="num_stages"):
+        build_model(dict(cfg, stage_blocks=[4, 6]))
+
+
+def test_bn_running_variance_is_updated_with_the_unbiased_batch_variance():
+    """mmcv BN3d is torch.nn.BatchNorm3d: in training, running_var = 0.9 * running_var + 0.1 * var * n / (n - 1)
+    (unbiased, n = N*T*H*W); Paddle's BatchNorm3D alone would use the biased var (found by alignment step 5)."""
+    from models.resnet3d_slowonly import BatchNorm3d
+    x = np.random.RandomState(0).randn(2, 3, 2, 2, 2).astype("float32")
+    bn = BatchNorm3d(3, momentum=0.9, epsilon=1e-5)
+    bn.train()
+    out = bn(paddle.to_tensor(x)).numpy()
+    flat = x.transpose(1, 0, 2, 3, 4).reshape(3, -1)
+    np.testing.assert_allclose(bn._variance.numpy(), 0.9 + 0.1 * flat.var(1, ddof=1), rtol=1e-6)
+    np.testing.assert_allclose(bn._mean.numpy(), 0.1 * flat.mean(1), rtol=1e-5, atol=1e-7)
+    expected = (x - flat.mean(1)[None, :, None, None, None]) / np.sqrt(flat.var(1) + 1e-5)[None, :, None, None, None]
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)  # normalised with the biased variance
+    bn.eval()
+    before = bn._variance.numpy().copy()
+    bn(paddle.to_tensor(x))
+    np.testing.assert_array_equal(bn._variance.numpy(), before)

@@ -6,7 +6,7 @@ import numpy as np
 import paddle
 import pytest
 
-from conftest import run_script
+from conftest import ROOT, run_script
 from datasets.pose_dataset import build_dataset
 from models import build_model
 from utils import load_config
@@ -20,9 +20,10 @@ def test_lite_training_learns(lite_run, mini_pkl):
               "train.log"):
         assert os.path.isfile(os.path.join(save_dir, f))
     assert "[TRAIN] epoch: 1/4, iter: 4/16, loss:" in open(os.path.join(save_dir, "train.log")).read()
-    test = run_script("test.py", "--config", "configs/posec3d_lite.yaml", "--dataset_root", mini_pkl,
-                      "--pretrained", os.path.join(save_dir, "best_model", "model.pdparams"), "--device", "cpu",
-                      "--save_dir", save_dir)
+    # run from another directory: the script path is absolute, --config relative to this folder (issue 9)
+    test = run_script(os.path.join(ROOT, "test.py"), "--config", "configs/posec3d_lite.yaml", "--dataset_root",
+                      mini_pkl, "--pretrained", os.path.join(save_dir, "best_model", "model.pdparams"), "--device",
+                      "cpu", "--save_dir", save_dir, cwd=save_dir)
     assert float(re.search(r"\[TEST\] videos: 12, top1: ([0-9.]+)", test.stdout).group(1)) > 0.25
 
 
@@ -93,15 +94,21 @@ def test_predict_save_vis(lite_run, mini_pkl, tmp_path):
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".png", ".png"]
 
 
-@pytest.mark.parametrize("args,match", [
-    (["train.py", "--dataset_root", "missing.pkl"], "file not found"),
-    (["infer.py", "--model_file", "nope/model.json", "--input_file", "{pkl}"], "model file not found"),
-    (["tools/convert_weights.py", "--src", "nope.pth", "--dst", "x.pdparams"], "checkpoint not found"),
-    (["test.py", "--config", "configs/posec3d_lite.yaml", "--dataset_root", "{pkl}", "--pretrained", "{pkl}"],
+@pytest.mark.parametrize("script,args,match", [
+    ("train", ["--dataset_root", "missing.pkl"], "file not found"),
+    ("infer", ["--model_file", "nope/model.json", "--input_file", "{pkl}"], "model file not found"),
+    ("convert", ["--src", "nope.pth", "--dst", "x.pdparams"], "checkpoint not found"),
+    ("test", ["--config", "configs/posec3d_lite.yaml", "--dataset_root", "{pkl}", "--pretrained", "{pkl}"],
      "another model"),
 ])
-def test_user_errors_exit_2_with_one_line(args, match, mini_pkl):
-    proc = run_script(*[a.format(pkl=mini_pkl) for a in args], check=False)
-    assert proc.returncode == 2, proc.stderr[-2000:]
-    err = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
-    assert len(err) == 1 and match in err[0] and "Traceback" not in proc.stderr
+def test_user_errors_exit_2_with_one_line(script, args, match, mini_pkl, capsys):
+    import importlib.util
+    from conftest import ROOT, cli
+    path = {"convert": "tools/convert_weights.py"}.get(script, f"{script}.py")
+    spec = importlib.util.spec_from_file_location(f"posec3d_{script}_main", os.path.join(ROOT, path))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert cli(mod.main, *[a.format(pkl=mini_pkl) for a in args]) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 1 and match in lines[0] and "Traceback" not in err

@@ -21,8 +21,9 @@ import numpy as np  # noqa: E402
 
 def reference_keypoint_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: int, sigma: float = 0.6,
                                 eps: float = 1e-4) -> np.ndarray:
-    """Plain loops over frames, joints and persons, drawing each Gaussian in its 3-sigma window
-    (mmaction2 0.x semantics); [T, K, H, W]. The yardstick for datasets.transforms.keypoint_heatmaps."""
+    """Plain loops over frames, joints and persons, drawing each Gaussian in its 3-sigma window as mmaction2 0.x
+    pose_loading.py GeneratePoseTarget.generate_a_heatmap does (float64 centres and patch, kept as the max in a
+    float32 map); [T, K, H, W]. The yardstick for datasets.transforms.keypoint_heatmaps."""
     num_p, t, k = score.shape
     out = np.zeros((t, k, h, w), dtype=np.float32)
     for f in range(t):
@@ -32,21 +33,22 @@ def reference_keypoint_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: in
                 value = score[m, f, j]
                 if value < eps:
                     continue
-                mu_x, mu_y = kp[m, f, j]
+                mu_x, mu_y = np.float64(kp[m, f, j, 0]), np.float64(kp[m, f, j, 1])
                 st_x, ed_x = max(int(mu_x - 3 * sigma), 0), min(int(mu_x + 3 * sigma) + 1, w)
                 st_y, ed_y = max(int(mu_y - 3 * sigma), 0), min(int(mu_y + 3 * sigma) + 1, h)
-                x = np.arange(st_x, ed_x, 1, np.float32)
-                y = np.arange(st_y, ed_y, 1, np.float32)[:, None]
+                x = np.arange(st_x, ed_x, 1, np.float64)
+                y = np.arange(st_y, ed_y, 1, np.float64)[:, None]
                 if not (len(x) and len(y)):
                     continue
-                patch = np.exp(-((x - mu_x) ** 2 + (y - mu_y) ** 2) / 2 / sigma ** 2) * value
+                patch = np.exp(-((x - mu_x) ** 2 + (y - mu_y) ** 2) / 2 / sigma ** 2) * np.float64(value)
                 heatmap[st_y:ed_y, st_x:ed_x] = np.maximum(heatmap[st_y:ed_y, st_x:ed_x], patch)
     return out
 
 
 def random_clip(persons: int, t: int = 48, size: int = 56, seed: int = 0):
+    """Keypoints as the pipeline hands them to GeneratePoseTarget: float64 (they turn float64 at the crop)."""
     rng = np.random.RandomState(seed)
-    kp = rng.uniform(-2, size + 2, (persons, t, 17, 2)).astype(np.float32)
+    kp = rng.uniform(-2, size + 2, (persons, t, 17, 2))
     score = rng.uniform(0, 1, (persons, t, 17)).astype(np.float32)
     score[score < 0.05] = 0  # some undetected joints
     return kp, score

@@ -13,6 +13,22 @@ import numpy as np
 import yaml
 
 
+# This folder: the defaults of every script's path flags live here, so `cd /tmp && python <folder>/test.py ...`
+# finds the configs, the TIPC data and the ./output of an earlier run no matter where it is started.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def in_root(*parts: str) -> str:
+    """A path inside this folder (for flag defaults)."""
+    return os.path.join(ROOT, *parts)
+
+
+def show_path(path: str) -> str:
+    """`path` relative to the current directory when it lies below it, else absolute (for error messages)."""
+    rel = os.path.relpath(os.path.abspath(path))
+    return rel if not rel.startswith("..") else os.path.abspath(path)
+
+
 class UserError(Exception):
     """A problem the user can fix (bad path, bad file, bad flag): printed as one `error:` line, exit 2."""
 
@@ -58,7 +74,11 @@ def set_seed(seed: int) -> None:
 
 
 def load_config(path: str, overrides: dict | None = None) -> dict:
-    """Plain yaml with sections model/data/train; `overrides` maps 'section.key' to a value (None = keep)."""
+    """Plain yaml with sections model/data/train; `overrides` maps 'section.key' to a value (None = keep).
+    A relative path that is not there from the current directory is looked up in this folder
+    (`--config configs/posec3d_lite.yaml` works from anywhere)."""
+    if not os.path.isfile(path) and not os.path.isabs(path) and os.path.isfile(in_root(path)):
+        path = in_root(path)
     if not os.path.isfile(path):
         raise UserError(f"config not found, {path}, pass one of configs/*.yaml with --config")
     with open(path, encoding="utf-8") as f:

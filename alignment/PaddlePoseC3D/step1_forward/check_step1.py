@@ -1,9 +1,7 @@
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-from common import DATA, check  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import check  # noqa: E402
 
-check(os.path.join(DATA, "forward_torch.npy"), os.path.join(DATA, "forward_paddle.npy"),
-      os.path.join(HERE, "forward_diff.log"))
+check("step1_forward", "forward", "forward_diff.log")

@@ -1,16 +1,19 @@
+"""Step 1, Paddle side: eval-mode logits of the converted network on the fake batch, and the test-time video
+scores (models.recognizer3d.average_views: softmax per view, mean over each video's 2 views)."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import DATA, fake_batch, load_paddle_model  # noqa: E402
+from common import fake_batch, load_paddle_model, save_log, use_model_dir  # noqa: E402
 
+use_model_dir()
 import paddle  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
+
+from models.recognizer3d import average_views  # noqa: E402
 
 model = load_paddle_model()
 x, _ = fake_batch()
 with paddle.no_grad():
-    logits = model(paddle.to_tensor(x)).numpy()
-log = ReprodLogger()
-log.add("logits", logits)
-log.save(os.path.join(DATA, "forward_paddle.npy"))
+    logits = model(paddle.to_tensor(x))
+    probs = average_views(logits, 2)
+save_log("step1_forward", "forward", "paddle", {"logits": logits.numpy(), "video_probs": probs.numpy()})

@@ -1,16 +1,17 @@
+"""Step 1, reference side: torch_ref (strict load of the mmaction2-style checkpoint), eval mode, and
+BaseRecognizer.average_clip('prob') over each video's 2 views."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-from common import DATA, fake_batch, load_torch_model  # noqa: E402
+from common import fake_batch, load_torch_model, save_log  # noqa: E402
+from torch_ref import average_clip  # noqa: E402
 
 model = load_torch_model()
 x, _ = fake_batch()
 with torch.no_grad():
-    logits = model(torch.from_numpy(x)).numpy()
-log = ReprodLogger()
-log.add("logits", logits)
-log.save(os.path.join(DATA, "forward_torch.npy"))
+    logits = model(torch.from_numpy(x))
+    probs = average_clip(logits, 2)
+save_log("step1_forward", "forward", "torch", {"logits": logits.numpy(), "video_probs": probs.numpy()})

@@ -1,17 +1,15 @@
+"""Step 3, Paddle side: train.py's loss (F.cross_entropy with the config's label_smoothing 0) on the step-1
+Paddle logits (the forward itself is step 1)."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import DATA, fake_batch, load_paddle_model  # noqa: E402
+from common import fake_batch, load_log, save_log  # noqa: E402
 
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-model = load_paddle_model()
-x, y = fake_batch()
-with paddle.no_grad():
-    loss = F.cross_entropy(model(paddle.to_tensor(x)), paddle.to_tensor(y))  # as train.py (label_smoothing 0)
-log = ReprodLogger()
-log.add("loss", loss.numpy().reshape(1))
-log.save(os.path.join(DATA, "loss_paddle.npy"))
+logits = paddle.to_tensor(load_log("step1_forward", "forward", "paddle")["logits"])
+_, y = fake_batch()
+loss = F.cross_entropy(logits, paddle.to_tensor(y), label_smoothing=0.0)
+save_log("step3_loss", "loss", "paddle", {"loss": loss.numpy().reshape(1)})

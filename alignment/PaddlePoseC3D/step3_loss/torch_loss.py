@@ -1,17 +1,15 @@
+"""Step 3, reference side: CrossEntropyLoss (mmaction/models/losses/cross_entropy_loss.py, hard labels) on the
+step-1 torch logits."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-from common import DATA, fake_batch, load_torch_model  # noqa: E402
+from common import fake_batch, load_log, save_log  # noqa: E402
 from torch_ref import cross_entropy  # noqa: E402
 
-model = load_torch_model()
-x, y = fake_batch()
-with torch.no_grad():
-    loss = cross_entropy(model(torch.from_numpy(x)), torch.from_numpy(y))
-log = ReprodLogger()
-log.add("loss", loss.numpy().reshape(1))
-log.save(os.path.join(DATA, "loss_torch.npy"))
+logits = torch.from_numpy(load_log("step1_forward", "forward", "torch")["logits"])
+_, y = fake_batch()
+loss = cross_entropy(logits, torch.from_numpy(y))
+save_log("step3_loss", "loss", "torch", {"loss": loss.numpy().reshape(1)})

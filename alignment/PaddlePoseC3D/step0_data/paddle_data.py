@@ -1,0 +1,51 @@
+"""Step 0, Paddle side: the raw pkl through PaddlePoseC3D's own reader/validator (datasets.pose_dataset) and
+PoseDataset with the pipelines of its configs (configs/posec3d_r50_ucf101_split1.yaml: keypoints;
+configs/posec3d_r50_ntu60_xsub_limb.yaml: limbs), i.e. exactly what train.py / test.py run, with clip_len 8 and
+2 test clips. Train clips: numpy and python `random` seeded with each seed right before dataset[i]."""
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import CLIP_LEN, MODEL_DIR, RAW_PKL, TEST_CLIPS, TRAIN_SEEDS, save_log, use_model_dir  # noqa: E402
+
+use_model_dir()
+import numpy as np  # noqa: E402
+
+from datasets.pose_dataset import build_dataset, load_split  # noqa: E402
+from utils import load_config  # noqa: E402
+
+CONFIGS = {"kp": "posec3d_r50_ucf101_split1.yaml", "limb": "posec3d_r50_ntu60_xsub_limb.yaml"}
+log = {}
+for i, ann in enumerate(load_split(RAW_PKL, "train1", num_classes=101)):  # the reader + validator
+    # NaN coordinates (kept by the reader) as a sentinel: NaN - NaN would hide any difference from the check
+    log[f"reader/{i}/keypoint"] = np.nan_to_num(ann["keypoint"].astype(np.float64), nan=-1e4)
+    log[f"reader/{i}/keypoint_score"] = ann["keypoint_score"].astype(np.float64)
+    log[f"reader/{i}/meta"] = np.array([ann["label"], ann["total_frames"], *ann["img_shape"]])
+for kind, name in CONFIGS.items():
+    cfg = load_config(os.path.join(MODEL_DIR, "configs", name))
+    cfg["data"].update(clip_len=CLIP_LEN, test_clips=TEST_CLIPS)
+    cfg["model"]["num_classes"] = 101
+    for mode in ("test", "val"):
+        dataset = build_dataset(RAW_PKL, cfg, mode)
+        for i in range(len(dataset)):
+            imgs, label = dataset[i]
+            log[f"{kind}/{mode}_clip/{i}"] = imgs
+            log[f"{kind}/{mode}_label/{i}"] = np.array([label])
+    dataset = build_dataset(RAW_PKL, cfg, "train")
+    for i in range(len(dataset.anns)):
+        for seed in TRAIN_SEEDS:
+            np.random.seed(seed)
+            random.seed(seed)
+            log[f"{kind}/train_clip/{i}/seed{seed}"] = dataset[i][0]
+    # the keypoint dtype after every step (itemsize), on one train and one test sample
+    for mode in ("train", "test"):
+        np.random.seed(0)
+        random.seed(0)
+        results = dict(dataset.anns[2], start_index=0)
+        sizes = []
+        for step in build_dataset(RAW_PKL, cfg, mode).pipeline.transforms[:-2]:  # up to GeneratePoseTarget
+            results = step(results)
+            sizes.append(results["keypoint"].dtype.itemsize)
+        log[f"{kind}/{mode}_keypoint_itemsize"] = np.array(sizes)
+save_log("step0_data", "data", "paddle", log)
