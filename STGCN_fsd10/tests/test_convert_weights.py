@@ -1,4 +1,5 @@
-"""tools/convert_weights.py: a yysijie-named torch state dict maps onto the Paddle model exactly."""
+"""tools/convert_weights.py: a yysijie-named torch state dict (net/st_gcn.py Model) maps onto the Paddle
+model's PaddleVideo names (backbones/stgcn.py, heads/stgcn_head.py) exactly."""
 import numpy as np
 import paddle
 import pytest

@@ -1,3 +1,5 @@
+"""The network against PaddleVideo paddlevideo/modeling/backbones/stgcn.py STGCN + heads/stgcn_head.py
+(= yysijie net/st_gcn.py Model): parameter count, names, shapes."""
 import paddle
 import pytest
 
@@ -16,6 +18,8 @@ def test_parameter_count_fsd10():
 
 
 def test_paddlevideo_parameter_names():
+    """STGCN(data_bn, st_gcn_networks.i.{gcn.conv, tcn.0/2/3, residual.0/1}, edge_importance.i, buffer A) and
+    STGCNHead.fcn under RecognizerGCN's backbone/head: STGCN_fsd.pdparams loads by name."""
     names = set(build_model({"num_classes": 30}).state_dict())
     assert len(names) == 149
     for key in ["backbone.A", "backbone.data_bn._variance", "backbone.st_gcn_networks.0.gcn.conv.weight",
@@ -35,6 +39,8 @@ def test_output_shape_any_window(frames):
 
 
 def test_ntu_layout_two_persons():
+    """stgcn_ntucs.yaml backbone (in_channels 3, dropout 0.5, layout ntu-rgb+d), M=2: the mean over persons
+    (STGCN.forward reshape (N, M, C, 1, 1).mean(axis=1)) gives one row per sample."""
     model = build_model({"in_channels": 3, "num_classes": 60, "layout": "ntu-rgb+d", "dropout": 0.5})
     model.eval()
     assert model(paddle.randn([1, 3, 12, 25, 2])).shape == [1, 60]

@@ -2,6 +2,7 @@
 import json
 import os
 import shutil
+import warnings
 from typing import Any, Dict
 
 import numpy as np
@@ -118,7 +119,9 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok:
         say(f"warning: {' and '.join(absent)} not in {path}: re-initialised")
     if "backbone.A" not in state:
         say("backbone.A missing in the checkpoint: using the graph built from the config")
-    model.set_state_dict(state)
+    with warnings.catch_warnings():  # the dropped head is reported above, in one line
+        warnings.filterwarnings("ignore", message="Skip loading for head.fcn")
+        model.set_state_dict(state)
     info(f"loaded pretrained weights from {path} ({len([k for k in own if k in state])} of {len(own)} tensors)")
 
 
