@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import UserError, load_config, load_pretrained, run_main, str2bool  # noqa: E402
+from utils import UserError, folder_path, load_config, load_pretrained, run_main, str2bool  # noqa: E402
 
 
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
@@ -38,10 +38,12 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
     os.makedirs(save_dir, exist_ok=True)
     prefix = os.path.join(save_dir, 'model')
     paddle.jit.save(static, prefix)
-    # what infer.py needs to preprocess raw skeletons: frames kept and input streams
+    # what infer.py needs to preprocess raw skeletons: frames kept, input streams and whether the reader
+    # pre-normalises (dataset_args.transform: the official x-view configs do)
     with open(os.path.join(save_dir, 'infer_cfg.json'), 'w') as f:
         json.dump({'model_type': cfg['model_type'], 'num_class': cfg['num_class'], 'data_shape': cfg['data_shape'],
-                   'inputs': cfg['dataset_args'].get('inputs', 'JVB')}, f, indent=2)
+                   'dataset': cfg.get('dataset'), 'inputs': cfg['dataset_args'].get('inputs', 'JVB'),
+                   'transform': bool(cfg['dataset_args'].get('transform', False))}, f, indent=2)
     print(f'Model is saved in {save_dir}.')
     if onnx:
         import onnxruntime as ort
@@ -59,13 +61,13 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
     return prefix
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default='configs/2001.yaml')
-    p.add_argument('--model_path', default='./output/best_model/model.pdparams')
-    p.add_argument('--save_dir', default='./inference')
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
+    p.add_argument('--model_path', default=folder_path('output/best_model/model.pdparams'))
+    p.add_argument('--save_dir', default=folder_path('inference'))
     p.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx (paddle2onnx)')
-    args = p.parse_args()
+    args = p.parse_args(argv)
     cfg = load_config(args.config)
     import paddle
     paddle.set_device('cpu')

@@ -106,8 +106,8 @@ class Predictor:
         return self.output.copy_to_cpu()
 
 
-def main() -> None:
-    args = get_parser().parse_args()
+def main(argv=None) -> None:
+    args = get_parser().parse_args(argv)
     if not args.input_file:
         raise UserError('no input, pass --input_file <.skeleton|.npy> (or --data_file)')
     if args.batch_size < 1:
@@ -126,7 +126,12 @@ def main() -> None:
     with open(cfg_path) as f:
         infer_cfg = json.load(f)
     transform = Compose([TakeFirstFrames(infer_cfg['data_shape'][2]), MultiInput(infer_cfg['inputs'])])
-    data, names, labels = load_input_file(args.input_file, args.label_file)
+    if args.input_file.endswith('.skeleton') and 'transform' not in infer_cfg:
+        raise UserError(f'{cfg_path} does not say whether the model was trained on pre-normalised skeletons '
+                        '(written by an older export_model.py), re-export the model with export_model.py')
+    # raw .skeleton: the reader of the training data, pre-normalised when the config's dataset_args.transform
+    # is set (the official x-view configs), so that the model sees the skeletons it was trained on
+    data, names, labels = load_input_file(args.input_file, args.label_file, bool(infer_cfg.get('transform')))
     print('Inference model(EfficientGCN)...')
     autolog = None
     if args.enable_benchmark:

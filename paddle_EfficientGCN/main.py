@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import UserError, load_config, load_pretrained, run_main, set_device  # noqa: E402
+from utils import UserError, folder_path, load_config, load_pretrained, run_main, set_device  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('-c', '--config', required=True, help='config id (2001) or yaml path')
     p.add_argument('-gd', '--generate_data', action='store_true')
@@ -26,9 +26,9 @@ def main() -> None:
     p.add_argument('-ex', '--extract', action='store_true')
     p.add_argument('-pp', '--pretrained_path', default=None)
     p.add_argument('-r', '--resume', action='store_true')
-    p.add_argument('-w', '--work_dir', default='./workdir')
+    p.add_argument('-w', '--work_dir', default=folder_path('workdir'))
     p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     path = args.config if args.config.endswith('.yaml') else os.path.join(HERE, 'configs', f'{args.config}.yaml')
     cfg = load_config(path)
     name = os.path.splitext(os.path.basename(path))[0]
@@ -59,8 +59,8 @@ def main() -> None:
             model.eval()
             with paddle.no_grad():
                 scores = np.concatenate([model(x).numpy() for x, _ in loader])
-            os.makedirs('visualization', exist_ok=True)
-            out = os.path.join('visualization', f'extraction_{name}.npz')
+            os.makedirs(folder_path('visualization'), exist_ok=True)
+            out = os.path.join(folder_path('visualization'), f'extraction_{name}.npz')
             np.savez(out, scores=scores, labels=dataset.labels, names=np.array(dataset.names))
             print(f'extracted {len(scores)} samples to {out}')
         return

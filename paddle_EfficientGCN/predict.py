@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from utils import UserError, load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
+from utils import UserError, folder_path, load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
 
 
 def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
@@ -57,16 +57,16 @@ def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
     plt.close(fig)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default='configs/2001.yaml')
-    p.add_argument('--pretrained', default='./output/best_model/model.pdparams')
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
+    p.add_argument('--pretrained', default=folder_path('output/best_model/model.pdparams'))
     p.add_argument('--input_file', required=True, help='.skeleton file or [N, 3, T, 25, M] .npy')
     p.add_argument('--index', type=int, default=0, help='sample index in a .npy')
     p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
     p.add_argument('--save_vis', type=str2bool, default=False)
-    p.add_argument('--save_dir', default='./output/vis')
-    args = p.parse_args()
+    p.add_argument('--save_dir', default=folder_path('output/vis'))
+    args = p.parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device)
     import paddle
@@ -74,7 +74,8 @@ def main() -> None:
     from datasets.transforms import Compose, MultiInput, TakeFirstFrames
     from models import build_model
 
-    data, names, _ = load_input_file(args.input_file)
+    # a raw .skeleton goes through the reader exactly as for the training data (pre-normalised for x-view)
+    data, names, _ = load_input_file(args.input_file, transform=bool(cfg['dataset_args'].get('transform', False)))
     if not 0 <= args.index < len(data):
         raise UserError(f'--index {args.index} out of range, {args.input_file} has {len(data)} samples')
     sample = np.asarray(data[args.index])

@@ -9,20 +9,20 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
+from utils import folder_path, load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default='configs/2001.yaml')
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
     p.add_argument('--dataset_root', default=None, help='folder with eval_data.npy + eval_label.pkl')
-    p.add_argument('--pretrained', default='./output/best_model/model.pdparams')
+    p.add_argument('--pretrained', default=folder_path('output/best_model/model.pdparams'))
     p.add_argument('--batch_size', type=int, default=None)
     p.add_argument('--num_workers', type=int, default=0)
     p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
     p.add_argument('--save_dir', default=None, help='write metrics.json here')
     p.add_argument('--progress', type=str2bool, default=True)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device)
     from engine import build_dataset, eval_loader, evaluate

@@ -9,14 +9,14 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from utils import UserError, load_config, run_main, set_device, str2bool  # noqa: E402
+from utils import UserError, folder_path, load_config, run_main, set_device, str2bool  # noqa: E402
 
 OVERRIDES = ('batch_size', 'max_epochs', 'seed', 'learning_rate', 'num_workers', 'warm_up')
 
 
 def get_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default='configs/2001.yaml')
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
     p.add_argument('--dataset_root', default=None, help='folder with {train,eval}_data.npy + _label.pkl')
     p.add_argument('--pretrained', default=None, help='.pdparams to start from')
     p.add_argument('--batch_size', type=int, default=None)
@@ -25,7 +25,7 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument('--warm_up', type=int, default=None, help='warm-up epochs')
     p.add_argument('--log_iters', type=int, default=10)
     p.add_argument('--seed', type=int, default=None)
-    p.add_argument('--save_dir', default='./output')
+    p.add_argument('--save_dir', default=folder_path('output'))
     p.add_argument('--resume', default=None, help='<save_dir>/latest of an interrupted run')
     p.add_argument('--learning_rate', type=float, default=None)
     p.add_argument('--num_workers', type=int, default=None)
@@ -44,8 +44,8 @@ def apply_overrides(cfg: dict, args: argparse.Namespace) -> dict:
     return cfg
 
 
-def main() -> None:
-    args = get_parser().parse_args()
+def main(argv=None) -> None:
+    args = get_parser().parse_args(argv)
     cfg = apply_overrides(load_config(args.config), args)
     if set_device(args.device) == 'cpu' and args.amp:
         raise UserError('--amp True needs a GPU (float16 autocast), drop it or use --device gpu')

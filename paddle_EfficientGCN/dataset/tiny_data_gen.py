@@ -12,7 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from utils import UserError, run_main  # noqa: E402
+from utils import UserError, folder_path, run_main  # noqa: E402
 
 
 def make_tiny(src: str, dst: str, num: int, seed: int = 0) -> dict:
@@ -33,13 +33,13 @@ def make_tiny(src: str, dst: str, num: int, seed: int = 0) -> dict:
     return counts
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--src', required=True, help='split folder written by tools/ntu_reader.py')
-    p.add_argument('--dst', default='./data/tiny')
+    p.add_argument('--dst', default=folder_path('data/tiny'))
     p.add_argument('--num', type=int, default=64, help='samples per phase')
     p.add_argument('--seed', type=int, default=0)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     print(f'tiny set in {args.dst}: {make_tiny(args.src, args.dst, args.num, args.seed)}')
 
 

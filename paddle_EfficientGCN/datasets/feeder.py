@@ -59,17 +59,21 @@ class NTUFeeder(paddle.io.Dataset):
         return self.transform(x), self.labels[idx]
 
 
-def load_input_file(input_file: str, label_file: Optional[str] = None):
+def load_input_file(input_file: str, label_file: Optional[str] = None, transform: bool = False):
     """A raw NTU .skeleton file, or a .npy of [N, 3, T, 25, M] / [3, T, 25, M] skeletons -> (data, names, labels).
 
-    labels come from a {phase}_label.pkl when given (the seed infer.py's --label_file), else None.
+    A .skeleton file goes through the generator's own reader (datasets/ntu_skeleton.py read_sample): zero-padded
+    to 300 frames and, with transform=True (dataset_args.transform, the x-view configs), pre-normalised exactly
+    like the training data. A .npy is taken as written by tools/ntu_reader.py for the model's variant (already
+    pre-normalised where the variant is). labels come from a {phase}_label.pkl when given (the seed infer.py's
+    --label_file), else None.
     """
-    from datasets.ntu_skeleton import BadSkeletonFile, read_xyz
+    from datasets.ntu_skeleton import BadSkeletonFile, read_sample
     if not os.path.isfile(input_file):
         raise UserError(f'input {input_file} not found, pass a .skeleton file or a [N, 3, T, 25, M] .npy')
     if input_file.endswith('.skeleton'):
         try:
-            data = read_xyz(input_file)[None]
+            data = read_sample(input_file, transform)[0][None]
         except BadSkeletonFile as e:
             raise UserError(f'{e}; pass a complete NTU .skeleton file')
         names = [os.path.basename(input_file)]

@@ -115,11 +115,12 @@ def generate_mini(out_dir: str, seed: int = 0, subjects=(1, 2, 3), replications=
     return {'good': good, 'bad': len(bad)}
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out_dir', default='test_tipc/data/ntu_raw')
+    parser.add_argument('--out_dir', default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                       'test_tipc', 'data', 'ntu_raw'))
     parser.add_argument('--seed', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     counts = generate_mini(args.out_dir, args.seed)
     print(f'mini NTU: {counts["good"]} samples + {counts["bad"]} bad files in {args.out_dir}')
 

@@ -45,3 +45,39 @@ def trained_lite(lite_cfg, mini_root, tmp_path_factory):
     save_dir = tmp_path_factory.mktemp('lite_train')
     result = train(cfg, train_args(save_dir, dataset_root=mini_root))
     return {'cfg': cfg, 'save_dir': str(save_dir), 'result': result, 'root': mini_root}
+
+
+_SCRIPTS = {}
+
+
+def script(rel):
+    """Import a script of the folder (train.py, test.py, tools/convert_weights.py, ...) under a unique module name
+    (`test` would clash with the standard library's package)."""
+    import importlib.util
+    if rel not in _SCRIPTS:
+        spec = importlib.util.spec_from_file_location('egcn_script_' + rel.replace('/', '_')[:-3],
+                                                      os.path.join(ROOT, rel))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        _SCRIPTS[rel] = mod
+    return _SCRIPTS[rel]
+
+
+def cli(capsys, rel, *argv):
+    """Run a script's main in this process as the command line would (utils.run_main): (exit code, out, err)."""
+    from utils import run_main
+    capsys.readouterr()
+    code = 0
+    try:
+        run_main(script(rel).main, [str(a) for a in argv])
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def error_line(err):
+    """The single `error:` line of a user error (and no traceback)."""
+    lines = [ln for ln in err.strip().splitlines() if ln.startswith('error:')]
+    assert len(lines) == 1 and 'Traceback' not in err, err
+    return lines[0]

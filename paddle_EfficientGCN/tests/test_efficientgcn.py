@@ -17,6 +17,7 @@ def full_cfg(lite_cfg, model_type='EfficientGCN-B0'):
 
 
 def test_rescale_block_uses_python_round():
+    """EfficientGCNv1 src/model/__init__.py rescale_block (Python round: half to even)."""
     assert rescale_block(B0_ARGS, [1.2, 1.35], 0) == [[48, 1, 0], [32, 1, 0], [64, 2, 1], [128, 2, 1]]
     assert rescale_block(B0_ARGS, [1.2, 1.35], 2) == [[64, 1, 1], [32, 1, 1], [96, 2, 2], [192, 2, 2]]
     assert rescale_block(B0_ARGS, [1.2, 1.35], 4) == [[96, 1, 2], [48, 1, 2], [128, 2, 3], [272, 2, 3]]
@@ -72,6 +73,7 @@ def test_other_temporal_layers(lite_cfg, layer_type, expand):
 
 
 def test_init_follows_official(lite_cfg):
+    """EfficientGCNv1 src/model/nets.py init_param: conv kaiming_normal_(fan_out), Conv3d normal(std=0.001)."""
     model = build_model(full_cfg(lite_cfg))
     fc = model.classifier.fc.weight.numpy()
     assert abs(fc.std() - 0.001) < 2e-4 and np.all(model.classifier.fc.bias.numpy() == 0)

@@ -1,9 +1,15 @@
+import copy
+import json
+import os
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
 import paddle
 import pytest
+import yaml
 
+from conftest import cli, error_line
 from export_model import export
 from infer import Predictor
 from models import build_model
@@ -11,18 +17,23 @@ from models import build_model
 
 @pytest.fixture(scope='module')
 def exported(lite_cfg, tmp_path_factory):
+    """The lite B0 as an x-view model (dataset_args.transform True, like the official config 2002)."""
+    cfg = copy.deepcopy(lite_cfg)
+    cfg['dataset'] = 'ntu-xview'
+    cfg['dataset_args']['transform'] = True
     paddle.seed(3)
-    model = build_model(lite_cfg)
+    model = build_model(cfg)
     with paddle.no_grad():  # a visible classifier so that the softmax outputs differ between samples
         model.classifier.fc.weight.set_value(paddle.randn(model.classifier.fc.weight.shape) * 0.3)
     d = tmp_path_factory.mktemp('export')
     paddle.save(model.state_dict(), str(d / 'm.pdparams'))
-    export(lite_cfg, str(d / 'm.pdparams'), str(d / 'inference'), onnx=True)
+    export(cfg, str(d / 'm.pdparams'), str(d / 'inference'), onnx=True)
+    (d / 'xview.yaml').write_text(yaml.safe_dump(cfg))
     model.eval()
-    x = np.random.RandomState(0).randn(3, *lite_cfg['data_shape']).astype('float32')
+    x = np.random.RandomState(0).randn(3, *cfg['data_shape']).astype('float32')
     with paddle.no_grad():
         ref = paddle.nn.functional.softmax(model(paddle.to_tensor(x)), -1).numpy()
-    return d / 'inference', x, ref
+    return SimpleNamespace(dir=d / 'inference', x=x, ref=ref, model=model, cfg=cfg, root=d)
 
 
 def args(model_dir, **kw):
@@ -35,14 +46,58 @@ def args(model_dir, **kw):
 
 @pytest.mark.parametrize('mkldnn', [False, True])
 def test_paddle_inference_parity_dynamic_batch(exported, mkldnn):
-    model_dir, x, ref = exported
-    pred = Predictor(args(model_dir, enable_mkldnn=mkldnn))
-    assert np.abs(pred.run(x) - ref).max() < 1e-5
-    assert np.abs(pred.run(x[:1]) - ref[:1]).max() < 1e-5  # another batch size, same model
-    assert ref.std(0).max() > 1e-3  # the check is not trivially satisfied by constant outputs
+    pred = Predictor(args(exported.dir, enable_mkldnn=mkldnn))
+    assert np.abs(pred.run(exported.x) - exported.ref).max() < 1e-5
+    assert np.abs(pred.run(exported.x[:1]) - exported.ref[:1]).max() < 1e-5  # another batch size, same model
+    assert exported.ref.std(0).max() > 1e-3  # the check is not trivially satisfied by constant outputs
 
 
 def test_onnx_parity(exported):
-    model_dir, x, ref = exported
-    pred = Predictor(args(model_dir, backend='onnxruntime'))
-    assert np.abs(pred.run(x) - ref).max() < 1e-4
+    pred = Predictor(args(exported.dir, backend='onnxruntime'))
+    assert np.abs(pred.run(exported.x) - exported.ref).max() < 1e-4
+
+
+def _dygraph_prob(exported, sample):
+    from datasets.transforms import Compose, MultiInput, TakeFirstFrames
+    x = Compose([TakeFirstFrames(exported.cfg['data_shape'][2]), MultiInput('JVB')])(sample)
+    with paddle.no_grad():
+        return paddle.nn.functional.softmax(exported.model(paddle.to_tensor(x[None])), -1).numpy()[0]
+
+
+def test_raw_skeleton_inference_applies_the_config_transform(capsys, exported, tmp_path):
+    """An x-view model (dataset_args.transform, official configs 2002/...) was trained on skeletons that
+    src/reader/ntu_reader.py NTU_Reader.gendata passed through src/reader/transformer.py pre_normalization:
+    infer.py and predict.py must pre-normalise a raw .skeleton the same way (infer_cfg.json carries the flag)."""
+    from datasets.mini import generate_mini
+    from datasets.ntu_skeleton import read_sample
+    generate_mini(str(tmp_path / 'raw'), seed=5, subjects=(1,), replications=(1,))
+    raw = str(tmp_path / 'raw' / 'S001C002P001R001A004.skeleton')  # yawed camera, two people
+    assert json.load(open(exported.dir / 'infer_cfg.json'))['transform'] is True
+    normalised = _dygraph_prob(exported, read_sample(raw, transform=True)[0])
+    plain = _dygraph_prob(exported, read_sample(raw, transform=False)[0])
+    assert abs(normalised.max() - plain.max()) > 1e-3  # the top-1 score tells the two inputs apart
+
+    def top1(out):
+        return (int(out.split('top-1 class: ')[1].split()[0]), float(out.split('top-1 score: ')[1].split()[0]))
+
+    code, out, err = cli(capsys, 'infer.py', '--model_dir', exported.dir, '--input_file', raw, '--enable_mkldnn',
+                         'False')
+    assert code == 0, err
+    cls, score = top1(out)
+    assert cls == int(normalised.argmax()) and abs(score - normalised.max()) < 1e-5
+    code, out, err = cli(capsys, 'predict.py', '--config', exported.root / 'xview.yaml', '--pretrained',
+                         exported.root / 'm.pdparams', '--input_file', raw, '--device', 'cpu')
+    assert code == 0, err
+    assert f'class {int(normalised.argmax())} ' in out and f'score {normalised.max():.4f}' in out
+
+    # the same export marked as an x-sub model (transform False) feeds the skeleton as read
+    xsub = tmp_path / 'xsub'
+    shutil.copytree(exported.dir, xsub)
+    cfg = json.load(open(xsub / 'infer_cfg.json'))
+    json.dump(dict(cfg, transform=False), open(xsub / 'infer_cfg.json', 'w'))
+    code, out, _ = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw, '--enable_mkldnn', 'False')
+    assert code == 0 and abs(top1(out)[1] - plain.max()) < 1e-5
+    # an infer_cfg.json of an older export (no transform key) cannot tell: re-export
+    json.dump({k: v for k, v in cfg.items() if k != 'transform'}, open(xsub / 'infer_cfg.json', 'w'))
+    code, _, err = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw)
+    assert code == 2 and 're-export' in error_line(err)

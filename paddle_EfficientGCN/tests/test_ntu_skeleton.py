@@ -16,11 +16,14 @@ def write(path, text):
 
 
 def test_official_ignore_list():
+    """EfficientGCNv1 src/reader/ignore.txt: the same 535 names."""
     names = load_ignore_list()
     assert len(names) == 535 and sum(int(n[1:4]) <= 17 for n in names) == 302
 
 
 def test_read_skeleton_values(tmp_path):
+    """EfficientGCNv1 src/reader/ntu_reader.py NTU_Reader.read_file: x, y, z of every joint, body slot = order in
+    the frame."""
     body = np.arange(75, dtype=np.float64).reshape(25, 3) / 100
     p = write(tmp_path / 'S001C001P001R001A001.skeleton', skeleton_text([[body], [body + 1]]))
     data = read_skeleton(p)
@@ -30,6 +33,8 @@ def test_read_skeleton_values(tmp_path):
 
 
 def test_top2_bodies_by_motion_energy(tmp_path):
+    """ntu_reader.py NTU_Reader.get_nonzero_std + gendata: the 2 bodies with the largest
+    std(x) + std(y) + std(z) over their non-empty frames, largest first."""
     still = np.zeros((25, 3)) + 1.0
     frames = [[still, still + t * 0.1, still + 0.5] for t in range(5)]  # body 1 moves, bodies 0 and 2 do not
     p = write(tmp_path / 'S001C001P001R001A001.skeleton', skeleton_text(frames))
@@ -52,6 +57,8 @@ def test_nan_file_raises(tmp_path):
 
 
 def test_splits():
+    """ntu_reader.py NTU_Reader.__init__ training_samples (x-sub subjects, x-view cameras 2 and 3, x-set even
+    setups)."""
     info = parse_name('S003C002P004R001A013')
     assert info == {'setup': 3, 'camera': 2, 'subject': 4, 'replication': 1, 'action': 13}
     assert is_train(info, 'ntu-xsub') and is_train(info, 'ntu-xview')

@@ -20,7 +20,7 @@ import paddle  # noqa: E402
 
 from models import build_model  # noqa: E402
 from models.layers import SpatialGraphConv  # noqa: E402
-from utils import load_config  # noqa: E402
+from utils import folder_path, load_config  # noqa: E402
 
 
 def count_macs(model, shape) -> int:
@@ -60,13 +60,13 @@ def timed(fn, runs: int, warmup: int = 2) -> float:
     return 1000 * statistics.median(times)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default='configs/2001.yaml')
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
     p.add_argument('--torch_ref', default=None, help='alignment torch_ref folder (adds the torch column)')
     p.add_argument('--runs', type=int, default=10)
     p.add_argument('--frames', type=int, default=288)
-    args = p.parse_args()
+    args = p.parse_args(argv)
     paddle.set_device('cpu')
     cfg = load_config(args.config)
     cfg['data_shape'][2] = args.frames
@@ -108,14 +108,14 @@ def main() -> None:
     torch_ms = {}
     if args.torch_ref:
         import torch
-        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
-        from torch_ref.egcn_torch import EfficientGCN
-        tm = EfficientGCN(cfg['num_class']).eval()
+        sys.path.insert(0, os.path.abspath(args.torch_ref))
+        from nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
+        tm = EfficientGCN(cfg['num_class'], cfg['model_type']).eval()
         xt = torch.from_numpy(x)
         for threads in (1, 2):
             torch.set_num_threads(threads)
             with torch.no_grad():
-                torch_ms[threads] = timed(lambda: tm(xt), args.runs)
+                torch_ms[threads] = timed(lambda: tm(xt)[0], args.runs)
             rows.append(('PyTorch reference (eager)', threads, torch_ms[threads]))
     print(f'\nlatency, batch 1, input {[1] + cfg["data_shape"]}, median of {args.runs} runs after 2 warm-up')
     print('| runtime | threads | ms / sample | ratio to torch (same threads) |')

@@ -12,19 +12,19 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from datasets.ntu_skeleton import BENCHMARK_ALIASES, BENCHMARKS, IGNORE_FILE, generate  # noqa: E402
-from utils import UserError, run_main, str2bool  # noqa: E402
+from utils import UserError, folder_path, run_main, str2bool  # noqa: E402
 
 
-def main() -> None:
+def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--raw_dirs', nargs='+', required=True, help='folders of .skeleton files (NTU-60, NTU-120)')
-    parser.add_argument('--out_root', default='./data/npy_dataset')
+    parser.add_argument('--out_root', default=folder_path('data/npy_dataset'))
     parser.add_argument('--benchmark', default='ntu-xsub', choices=BENCHMARKS + tuple(BENCHMARK_ALIASES))
     parser.add_argument('--transform', type=str2bool, default=False,
                         help='pre-normalise (official: True for x-view only)')
     parser.add_argument('--ignore_file', default=IGNORE_FILE, help='samples with missing skeletons to skip')
     parser.add_argument('--progress', type=str2bool, default=True)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     try:
         generate(args.raw_dirs, args.out_root, args.benchmark, args.transform, args.ignore_file,
                  progress=args.progress)

@@ -11,16 +11,46 @@ import numpy as np
 import yaml
 
 
+# the model folder (paddle_EfficientGCN/): default paths of every script resolve against it, not the cwd
+FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
 class UserError(Exception):
     """A problem the user can fix (bad path, bad file, bad flag); printed as one `error:` line, exit 2."""
 
 
-def run_main(main: Callable[[], Any]) -> None:
+def run_main(main: Callable[..., Any], argv: Optional[List[str]] = None) -> None:
+    """Run main(argv); a UserError becomes one `error:` line on stderr and exit status 2 (no traceback)."""
     try:
-        main()
+        main(argv)
     except UserError as e:
         print(f'error: {e}', file=sys.stderr)
         sys.exit(2)
+
+
+def folder_path(path: Optional[str]) -> Optional[str]:
+    """A default path of the folder (configs/2001.yaml, ./output, ...) -> absolute, relative to the folder."""
+    if path is None or os.path.isabs(path):
+        return path
+    return os.path.normpath(os.path.join(FOLDER, path))
+
+
+def input_path(path: Optional[str]) -> Optional[str]:
+    """A path the user gave for an existing file: relative to the cwd if it exists there, else relative to the
+    folder (so `cd /tmp && python .../test.py --config configs/lite.yaml` works); unchanged when neither exists
+    (the caller reports it missing)."""
+    if path is None or os.path.isabs(path) or os.path.exists(path):
+        return path
+    alt = folder_path(path)
+    return alt if os.path.exists(alt) else path
+
+
+def script_cmd(script: str) -> str:
+    """How to call a script of the folder from the cwd: `tools/convert_weights.py` inside the folder, else the
+    absolute path."""
+    path = os.path.join(FOLDER, script)
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith('..') else path
 
 
 def str2bool(v: Any) -> bool:
@@ -35,13 +65,28 @@ def str2bool(v: Any) -> bool:
 
 
 def load_config(path: str) -> Dict[str, Any]:
+    """Read a yaml config. Relative data paths inside it (dataset_args.dataset_root, raw_dirs, out_root) are
+    relative to the model folder, like the official ./data/... paths relative to the repository root."""
+    path = input_path(path)
     if not os.path.isfile(path):
-        raise UserError(f'config {path} not found, pass --config configs/<name>.yaml')
+        raise UserError(f'config {path} not found, pass --config configs/<name>.yaml (relative to the cwd or '
+                        f'to {FOLDER})')
     with open(path) as f:
-        cfg = yaml.safe_load(f)
+        try:
+            cfg = yaml.safe_load(f)
+        except yaml.YAMLError as e:
+            raise UserError(f'config {path} is not valid yaml ({type(e).__name__}), fix the file')
+    if not isinstance(cfg, dict):
+        raise UserError(f'config {path} holds no mapping, start from configs/2001.yaml')
     for key in ('model_type', 'num_class', 'data_shape', 'model_args', 'dataset_args', 'train'):
         if key not in cfg:
             raise UserError(f'config {path} has no "{key}" section, start from configs/2001.yaml')
+    d = cfg['dataset_args']
+    for key in ('dataset_root', 'out_root'):
+        if isinstance(d.get(key), str):
+            d[key] = folder_path(d[key])
+    if isinstance(d.get('raw_dirs'), list):
+        d['raw_dirs'] = [folder_path(p) for p in d['raw_dirs']]
     return cfg
 
 
@@ -101,6 +146,37 @@ def atomic_save_dir(target: str, files: Dict[str, Any]) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+TORCH_LEGACY_MAGIC = b'\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19'  # pickled magic number of torch.save's legacy format
+
+
+def is_torch_checkpoint(path: str) -> bool:
+    """What torch.save writes: a zip archive holding <name>/data.pkl (torch >= 1.6) or the legacy pickle that
+    starts with torch's magic number. paddle.save writes a plain pickle (never a zip)."""
+    import zipfile
+    with open(path, 'rb') as f:
+        head = f.read(len(TORCH_LEGACY_MAGIC))
+    if head == TORCH_LEGACY_MAGIC:
+        return True
+    if head[:4] != b'PK\x03\x04':
+        return False
+    try:
+        with zipfile.ZipFile(path) as z:
+            return any(n.endswith('data.pkl') for n in z.namelist())
+    except zipfile.BadZipFile:  # a truncated torch zip is still a torch file
+        return True
+
+
+def convert_command(path: str) -> str:
+    """The exact command that turns the torch checkpoint `path` into a .pdparams beside it."""
+    base = os.path.basename(path)
+    for ext in ('.pth.tar', '.pth', '.pt', '.tar', '.ckpt', '.bin'):
+        if base.endswith(ext):
+            base = base[:-len(ext)]
+            break
+    dst = os.path.join(os.path.dirname(path), base + '.pdparams')
+    return f'python {script_cmd("tools/convert_weights.py")} --src {path} --dst {dst}'
+
+
 def read_state_dict(path: str) -> Dict[str, Any]:
     """A .pdparams file, or a checkpoint directory holding model.pdparams."""
     import paddle
@@ -108,7 +184,11 @@ def read_state_dict(path: str) -> Dict[str, Any]:
         path = os.path.join(path, 'model.pdparams')
     if not os.path.isfile(path):
         raise UserError(f'weights {path} not found, train first or pass --pretrained <file>.pdparams '
-                        '(official .pth.tar: convert with tools/convert_weights.py)')
+                        f'(an official .pth.tar: convert it with {script_cmd("tools/convert_weights.py")})')
+    if is_torch_checkpoint(path):
+        dst = convert_command(path).rsplit(' ', 1)[-1]
+        raise UserError(f'{path} is a PyTorch checkpoint (torch.save), not Paddle weights, convert it first with '
+                        f'`{convert_command(path)}` and pass {dst}')
     try:
         state = paddle.load(path)
     except Exception as e:  # noqa: BLE001 - any unreadable file is the user's to fix
@@ -137,9 +217,12 @@ def load_pretrained(model, path: str, logger: Optional[logging.Logger] = None) -
     if bad:
         raise UserError(f'{path} is a checkpoint of another model ({len(missing)} missing, {len(unexpected)} '
                         f'unexpected, {len(reshaped)} reshaped keys, e.g. {bad[:3]}); check --config / model_type')
-    for k in head_reshaped:
-        log(f'warning: {k} has shape {list(state[k].shape)} in {path}, model wants {list(own[k].shape)}: '
-            'classifier re-initialised')
-    model.set_state_dict({k: v for k, v in state.items() if k not in head_reshaped})
+    if head_reshaped:
+        n_ckpt = list(state['classifier.fc.weight'].shape)[0] if 'classifier.fc.weight' in state else '?'
+        shapes = ', '.join(f'{k} {list(state[k].shape)}' for k in head_reshaped)
+        log(f'warning: head tensors not loaded from {path}: {shapes}: the checkpoint has {n_ckpt} classes, the '
+            f'model num_class={list(own["classifier.fc.weight"].shape)[0]}; the classifier keeps its fresh init '
+            '(fine-tuning), everything else is loaded')
+    model.set_state_dict({k: (own[k] if k in head_reshaped else v) for k, v in state.items()})
     log(f'loaded {path}: {len(own) - len(head_reshaped)}/{len(own)} keys')
     return head_reshaped

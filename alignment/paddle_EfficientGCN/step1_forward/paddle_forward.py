@@ -1,17 +1,16 @@
+"""Step 1, Paddle: eval-mode logits of the folder's B0 on the fake batch (converted fake weights)."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import align_common as C  # noqa: E402
+import common as C  # noqa: E402
 
-import numpy as np  # noqa: E402
 import paddle  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-paddle.set_device('cpu')
 model = C.paddle_model()
+x, _ = C.fake_batch()
 with paddle.no_grad():
-    logits = model(paddle.to_tensor(np.load(C.FAKE_X)))
-logger = ReprodLogger()
+    logits = model(paddle.to_tensor(x))
+logger = C.reprod_logger()
 logger.add('logits', logits.numpy())
-logger.save(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'forward_paddle.npy'))
+logger.save(C.step_file('step1_forward', 'forward_paddle.npy'))

@@ -1,21 +1,17 @@
+"""Step 2, torch_ref: the official Processor.eval accuracies (torch_ref/metric.py) on the fake scores."""
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import align_common as C  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common as C  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from reprod_log import ReprodLogger  # noqa: E402
 
-sys.path.insert(0, HERE)
-from fake_scores import fake_scores  # noqa: E402
-from torch_ref.egcn_torch import metrics  # noqa: E402
+from metric import metrics  # noqa: E402
 
-scores, labels = fake_scores()
-m = metrics(torch.from_numpy(scores), torch.from_numpy(labels), C.NUM_CLASS)
-logger = ReprodLogger()
-for k, v in m.items():
-    logger.add(k, np.array([v], dtype=np.float64))
-logger.save(os.path.join(HERE, 'metric_torch.npy'))
+scores, labels = C.fake_scores()
+logger = C.reprod_logger()
+for key, value in metrics(torch.from_numpy(scores), torch.from_numpy(labels), C.NUM_CLASS).items():
+    logger.add(key, np.array([value], dtype=np.float64))
+logger.save(C.step_file('step2_metric', 'metric_torch.npy'))

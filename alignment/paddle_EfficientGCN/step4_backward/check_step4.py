@@ -1,9 +1,7 @@
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-import align_common as C  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common as C  # noqa: E402
 
-C.check(os.path.join(HERE, 'bp_align_torch.npy'), os.path.join(HERE, 'bp_align_paddle.npy'),
-        os.path.join(HERE, 'bp_align_diff.log'))
+C.check('step4_backward', 'bp_align', 'bp_align_diff.log')

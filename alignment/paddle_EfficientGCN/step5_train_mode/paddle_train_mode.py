@@ -1,0 +1,28 @@
+"""Step 5, Paddle: like step 4 but model.train() (batch-statistics BN, running statistics updated), dropout p=0;
+5 SGD steps, then a few BN running statistics and weights."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common as C  # noqa: E402
+
+import numpy as np  # noqa: E402
+import paddle  # noqa: E402
+import paddle.nn.functional as F  # noqa: E402
+
+model = C.paddle_model(train=True, drop_prob=0.0)
+opt = paddle.optimizer.Momentum(C.LR, C.MOMENTUM, parameters=model.parameters(), use_nesterov=True,
+                                weight_decay=C.WEIGHT_DECAY)
+x, y = (paddle.to_tensor(a) for a in C.fake_batch())
+logger = C.reprod_logger()
+for step in range(C.STEPS):
+    loss = F.cross_entropy(model(x), y)
+    opt.clear_grad()
+    loss.backward()
+    opt.step()
+    logger.add(f'loss_{step}', np.array([float(loss)]))
+state = model.state_dict()
+for key in ('input_branches.0.init_bn._mean', 'main_stream.block-1_att.bn._mean',
+            'main_stream.block-1_tcn-0.depth_conv2.1._mean', 'classifier.fc.weight'):
+    logger.add(f'after_{key.replace("._mean", ".running_mean")}', state[key].numpy())
+logger.save(C.step_file('step5_train_mode', 'train_mode_paddle.npy'))

@@ -1,0 +1,28 @@
+"""Step 5, torch_ref: like step 4 but model.train() (as src/processor.py Processor.train), dropout p=0; 5 SGD
+steps, then a few BN running statistics and weights."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common as C  # noqa: E402
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from metric import loss_fn  # noqa: E402
+
+model = C.torch_model(train=True, drop_prob=0.0)
+opt = torch.optim.SGD(model.parameters(), lr=C.LR, momentum=C.MOMENTUM, nesterov=True, weight_decay=C.WEIGHT_DECAY)
+x, y = (torch.from_numpy(a) for a in C.fake_batch())
+logger = C.reprod_logger()
+for step in range(C.STEPS):
+    opt.zero_grad()
+    loss = loss_fn(model(x)[0], y)
+    loss.backward()
+    opt.step()
+    logger.add(f'loss_{step}', np.array([loss.item()]))
+state = model.state_dict()
+for key in ('input_branches.0.init_bn.running_mean', 'main_stream.block-1_att.bn.running_mean',
+            'main_stream.block-1_tcn-0.depth_conv2.1.running_mean', 'classifier.fc.weight'):
+    logger.add(f'after_{key}', state[key].numpy())
+logger.save(C.step_file('step5_train_mode', 'train_mode_torch.npy'))
