@@ -8,6 +8,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from export_model import export  # noqa: E402
+
 from utils import from_root, input_path, run_main, str2bool  # noqa: E402
 
 

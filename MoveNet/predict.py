@@ -14,9 +14,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import paddle  # noqa: E402
+from infer import iter_frames, preprocess  # noqa: E402
 
 from config import add_flags, get_config  # noqa: E402
-from infer import iter_frames, preprocess  # noqa: E402
 from models import MoveNet  # noqa: E402
 from models.decode import movenet_decode  # noqa: E402
 from utils import UserError, from_root, input_path, load_weights, run_main, set_device, str2bool  # noqa: E402

@@ -16,8 +16,18 @@ from config import add_flags, get_config  # noqa: E402
 from datasets.coco_crops import CocoCropDataset  # noqa: E402
 from models import MoveNet  # noqa: E402
 from models.loss import MovenetLoss  # noqa: E402
-from utils import (UserError, atomic_save_dir, get_logger, input_path, load_weights, rng_state, run_main,  # noqa: E402
-                   seed_everything, set_device, set_rng_state)
+from utils import (  # noqa: E402
+    UserError,
+    atomic_save_dir,
+    get_logger,
+    input_path,
+    load_weights,
+    rng_state,
+    run_main,
+    seed_everything,
+    set_device,
+    set_rng_state,
+)
 from utils.engine import batch_acc, evaluate, make_loader  # noqa: E402
 
 

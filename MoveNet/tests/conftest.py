@@ -29,6 +29,7 @@ def run_inprocess(script, args, capsys):
     utils.run_main with sys.argv set -> (exit status, stdout, stderr). Scripts are loaded from their files, so
     test.py is never confused with the standard library's `test` package."""
     import importlib.util
+
     from utils import run_main
     if script not in _SCRIPTS:
         spec = importlib.util.spec_from_file_location('movenet_script_' + script.replace('/', '_')[:-3],

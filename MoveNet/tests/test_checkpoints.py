@@ -212,7 +212,9 @@ def test_default_paths_resolve_from_the_folder(tmp_path, monkeypatch):
     """From another directory (`cd /tmp && python <folder>/test.py ...`): defaults and config-file paths are
     relative to the MoveNet folder, a relative --config not under the current directory is found in the folder."""
     import argparse
+
     import test as test_script
+
     from config import get_config
     from utils import ROOT
     weights = str(tmp_path / 'w.pdparams')

@@ -34,6 +34,8 @@ def coco(tmp_path):
 
 
 def test_conversion_filters_and_format(coco):
+    """scripts/make_coco_data_17keypooints.py main: > 3 annotations skipped, crowd skipped, < 8 labelled keypoints
+    skipped; box = bbox U keypoints squared to side w + h; pad = -x0 + 1; file <img>_<annIdx>.jpg."""
     img_dir, ann_file, tmp = coco
     n = convert_coco(img_dir, ann_file, str(tmp / 'out' / 'val2017.json'), str(tmp / 'out' / 'imgs'))
     assert n == 2
@@ -54,6 +56,8 @@ def test_conversion_filters_and_format(coco):
 
 
 def test_conversion_keypoint_coordinates(coco):
+    """scripts/make_coco_data_17keypooints.py main: own keypoints truncated to int pixels, (x + pad_left - new_x0)
+    / new_w."""
     img_dir, ann_file, tmp = coco
     convert_coco(img_dir, ann_file, str(tmp / 'o.json'), str(tmp / 'o'))
     it = json.load(open(tmp / 'o.json'))[1]  # person 4 in image 1: box x 100..160, y 40..140 -> side 160

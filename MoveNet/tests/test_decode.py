@@ -6,6 +6,7 @@ from models.decode import center_weight, decode_labels, decode_outputs, movenet_
 
 
 def test_center_weight_values():
+    """lib/data/center_weight_origin.npy (utils.py maxPoint): 1 / (distance to cell (24, 24) + 1.8)."""
     w = center_weight()
     assert np.isclose(w[24, 24], 1 / 1.8) and np.isclose(w[0, 0], 1 / (np.sqrt(2 * 24 ** 2) + 1.8))
     assert w.argmax() == 24 * 48 + 24
@@ -27,6 +28,8 @@ def _maps():
 
 
 def test_decode_by_hand():
+    """task_tools.py movenetDecode(mode="output"): weighted centre argmax, (reg + 0.5).astype(int32) toward zero,
+    heatmap / (d + 1.8), offsets, score < 0.1 -> -1; x then y per joint."""
     kps = decode_outputs(_maps())
     assert kps.shape == (1, 17, 3)
     np.testing.assert_allclose(kps[0, 0], [(35 + 0.25) / 48, (17 + 0.75) / 48, 0.5], rtol=1e-6)
@@ -41,6 +44,8 @@ def test_decode_graph_equals_numpy_wrapper():
 
 
 def test_label_decode_quarter_pixel_and_truncation_quirk():
+    """task_tools.py movenetDecode(mode="label"): the same int(reg + 0.5) truncation, cells clipped to 0..47, mask 0
+    -> -1."""
     rng = np.random.default_rng(3)
     kps = np.concatenate([rng.uniform(0.25, 0.75, (17, 2)), np.full((17, 1), 2.0)], 1)
     kps[4, 2] = 0

@@ -1,7 +1,6 @@
 import numpy as np
 import paddle
 import pytest
-
 from conftest import run_script
 
 
@@ -25,6 +24,7 @@ def exported(tmp_path_factory, lite_run):
 def _images(root):
     """Two real val crops, preprocessed as infer.py does."""
     import os
+
     import cv2
     from infer import preprocess
     names = sorted(os.listdir(os.path.join(root, 'imgs')))[:2]

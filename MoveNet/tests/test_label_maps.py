@@ -13,6 +13,7 @@ def _person(x=0.5, y=0.5, spread=0.2):
 
 
 def test_cone_values_by_hand():
+    """data_tools.py generate_heatmap: r = (sigma + 6) // 2, window [x - r, x + r), d <= r, exp(-3 d / r)."""
     hm = cone_heatmap(20, 10, [], 48, sigma=3)  # r = (3 + 6) // 2 = 4
     assert hm[10, 20] == 1.0
     assert math.isclose(hm[10, 21], math.exp(-3 / 4), rel_tol=1e-12)
@@ -24,6 +25,8 @@ def test_cone_values_by_hand():
 
 
 def test_cone_adds_other_persons_and_clips():
+    """data_tools.py generate_heatmap: other persons' points of the same joint summed, clipped to 1; an off-map own
+    point leaves the map empty."""
     hm = cone_heatmap(10, 10, [[11 / 48 + 1e-6, 10 / 48 + 1e-6]], 48, sigma=3)
     assert hm[10, 10] == 1.0 and hm[10, 11] == 1.0  # 1 + exp(-3/4) clipped
     assert math.isclose(hm[10, 12], min(1, math.exp(-6 / 4) + math.exp(-3 / 4)))
@@ -31,6 +34,7 @@ def test_cone_adds_other_persons_and_clips():
 
 
 def test_sigma_from_keypoint_extent():
+    """data_tools.py label2heatmap: sigma 3 / 5 / 7 from the labelled keypoints' extent area (< 0.16, < 0.3)."""
     kps = np.array([[0.1, 0.1, 2], [0.4, 0.4, 2], [0.9, 0.9, 0]])
     assert person_sigma(kps) == 3  # area 0.09
     kps[1, :2] = 0.6  # area 0.25
@@ -40,6 +44,8 @@ def test_sigma_from_keypoint_extent():
 
 
 def test_label_maps_layout_regs_and_offsets():
+    """data_tools.py TensorDataset.__getitem__ channel order [17 heatmaps, centre, 34 regs (x, y per joint), 34
+    offsets]; label2reg window signs; label2offset int(kp * 192) / 4 - cell (after the 95ec853 fix small_y uses cy)."""
     kps = _person()
     kps[3, 2] = 0  # one unlabelled joint
     labels, mask = build_label_maps(kps.reshape(-1).tolist(), [0.5, 0.5], [], [])
@@ -60,6 +66,7 @@ def test_label_maps_layout_regs_and_offsets():
 
 
 def test_keypoint_on_the_right_edge_gives_offset_one():
+    """data_tools.py label2reg / label2offset: x = 48 folds to 47, the offset is computed before the fold (= 1.0)."""
     kps = _person()
     kps[0, :2] = [1.0, 0.5]
     labels, _ = build_label_maps(kps.reshape(-1).tolist(), [0.5, 0.5], [], [])

@@ -8,6 +8,7 @@ from utils.metrics import joint_correct, oks_ap
 
 
 def test_weighted_mse_by_hand():
+    """movenet_loss.py MovenetLoss.myMSEwithWeight: sum((p - t)^2 (8t + 1)) / B / C."""
     target = paddle.zeros([2, 1, 4, 4])
     target[0, 0, 1, 1] = 1.0
     pred = paddle.full([2, 1, 4, 4], 0.5)
@@ -16,6 +17,7 @@ def test_weighted_mse_by_hand():
 
 
 def test_bone_loss_is_one_norm_over_the_batch():
+    """movenet_loss.py MovenetLoss.boneLoss: one Frobenius norm per bone over [B,48,48], / 7 / B."""
     pred = paddle.zeros([2, 7, 2, 2])
     target = paddle.zeros([2, 7, 2, 2])
     pred[:, 0] = 1.0  # bone (0,1) differs by 1 on 8 cells: sqrt(8); every other bone 0
@@ -23,6 +25,7 @@ def test_bone_loss_is_one_norm_over_the_batch():
 
 
 def test_masked_l1():
+    """movenet_loss.py MovenetLoss.l1: sum(|p - t| mask) / (sum(mask) + 1e-4)."""
     got = masked_l1(paddle.to_tensor([1.0, 5.0]), paddle.to_tensor([0.0, 0.0]), paddle.to_tensor([1.0, 0.0]))
     assert math.isclose(float(got), 1 / 1.0001, rel_tol=1e-6)
 
@@ -40,6 +43,7 @@ def test_movenet_loss_zero_on_perfect_prediction_and_bone_switch():
 
 
 def test_acc_squared_distance_and_missing_joints():
+    """metrics.py myAcc (getDist, getAccRight): squared normalised distance < 5/192; -1 vs -1 counts as correct."""
     gt = np.array([[[0.5, 0.5], [-1, -1], [-1, -1], [0.2, 0.2]]])
     pred = np.array([[[0.5 + 0.16, 0.5], [-1, -1], [0.3, 0.3], [0.2, 0.2 + 0.17]]])
     # 0.16^2 = 0.0256 < 5/192 = 0.02604 correct; missing/missing correct; missing GT but predicted wrong; 0.17^2 wrong

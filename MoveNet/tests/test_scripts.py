@@ -1,6 +1,5 @@
 import paddle
 import pytest
-
 from conftest import run_inprocess, run_script
 
 
@@ -37,8 +36,8 @@ def test_torch_checkpoint_converts_by_name(tmp_path, capsys):
     """movenet.pytorch current-form names (lib/models/movenet_mobilenetv2.py since 6eb59cd) map one to one; BN
     running_mean/var -> _mean/_variance, num_batches_tracked dropped, a 'state_dict' wrapper unwrapped."""
     torch = pytest.importorskip('torch')
-    from tools.convert_weights import main
     from models import MoveNet
+    from tools.convert_weights import main
     net = MoveNet()
     state = {}
     for k, v in net.state_dict().items():

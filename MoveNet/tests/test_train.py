@@ -4,7 +4,6 @@ import re
 
 import numpy as np
 import paddle
-
 from conftest import run_script
 
 

@@ -54,6 +54,7 @@ def test_mirror_swaps_left_right_and_reverses_others():
 
 
 def test_padding_by_hand():
+    """data_augment.py Padding: pad = int(max_size * (r + 1) * 0.12 / 2), points (x * w + x0) / new_size."""
     # pad = int(100 * (0.5 + 1) * 0.12 / 2) = 9 -> 118 px canvas, resized back to 100
     img, lab = Padding()(IMG.copy(), label(), FixedRng(random=0.5))
     assert img.shape == IMG.shape and img[0, 0].sum() == 0
@@ -71,6 +72,8 @@ def test_padding_keeps_v_of_points_outside_the_crop():
 
 
 def test_crop_by_hand_and_drops_points_outside():
+    """data_augment.py Crop: with other persons crop_x = int(w * ratio); points leaving [0, 1) get v = 0, other
+    centres are dropped."""
     # pad_ratio 0.2 with another person: crop_x = crop_y = 20, new side 60
     k = kp(label())
     k[0, :2] = [0.1, 0.5]  # will fall outside
@@ -82,6 +85,7 @@ def test_crop_by_hand_and_drops_points_outside():
 
 
 def test_move_by_hand():
+    """data_augment.py Move: only this person moves; randint(int(w r) // 2, int(w r)) * choice([-1, 1])."""
     # ratio 0.15: shift integers(7, 16) -> 7 px, direction +1
     img, lab = Move()(IMG.copy(), label(), FixedRng(uniform=0.15))
     np.testing.assert_array_equal(img[7:, 7:], IMG[:-7, :-7])
@@ -90,12 +94,14 @@ def test_move_by_hand():
 
 
 def test_rotate_zero_degrees_truncates_to_pixels():
+    """data_augment.py Rotate: points truncated to int32 pixels before rotating."""
     img, lab = Rotate()(IMG.copy(), label(), FixedRng(uniform=0.0))
     np.testing.assert_array_equal(img, IMG)
     np.testing.assert_allclose(kp(lab)[:, :2], np.floor(kp(label())[:, :2] * 100) / 100, atol=1e-9)
 
 
 def test_rotate_90_degrees_moves_points():
+    """data_augment.py Rotate: cv2.getRotationMatrix2D((w/2, h/2), angle): positive angle = counter-clockwise."""
     img, lab = Rotate(max_angle=90)(IMG.copy(), label(), FixedRng(uniform=90.0))
     x, y = np.floor(np.array([0.3, 0.2]) * 100)
     # cv2 rotation by +90 (counter-clockwise) about (50, 50): (x, y) -> (y, 100 - x)
@@ -131,11 +137,13 @@ def test_color_distort_identity_and_brightness():
 
 
 def test_pixel_jitter_amplitude():
+    """data_augment.py pixel_jitter(img, 15): 15 binds to the unused p, the amplitude stays max_ = 5."""
     img, _ = PixelJitter()(np.full((8, 8, 3), 100, np.uint8), {}, FixedRng(random=1.0))
     assert (img == 105).all()  # (1 - 0.5) * 2 * 5
 
 
 def test_aid_occludes_a_labelled_keypoint():
+    """data_augment.py AID: half = int(U(3/192, 6/192) (h + w) / 2), square [c - half, c + half) clipped to w - 1."""
     k = kp(label())
     k[1:, 2] = 0
     img, _ = AID()(np.zeros((192, 192, 3), np.uint8), label(k), FixedRng(uniform=6 / 192, integers=0))
@@ -145,6 +153,7 @@ def test_aid_occludes_a_labelled_keypoint():
 
 
 def test_data_aug_reverts_when_too_many_keypoints_are_lost():
+    """data_augment.py DataAug: revert when > 3 more keypoints became unlabelled or > 5 are unlabelled."""
     lab = label()
 
     class DropAll:

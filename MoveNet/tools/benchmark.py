@@ -52,6 +52,7 @@ def main() -> None:
     paddle.set_device('cpu')
     from export_model import export, to_onnx
     from infer import Predictor
+
     from models import MoveNet
     net = MoveNet()
     net.eval()

@@ -21,8 +21,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from utils import UserError, input_path, run_main  # noqa: E402
-from utils.checkpoint import (expand_old_form, head_warning, is_old_form, match_state, sniff,  # noqa: E402
-                              read_paddle_state)
+from utils.checkpoint import expand_old_form, head_warning, is_old_form, match_state, read_paddle_state, sniff  # noqa: E402
 
 
 def read_torch_state_dict(path: str) -> Dict[str, np.ndarray]:
@@ -78,6 +77,7 @@ def convert_state_dict(state: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarr
 def convert(src: str, num_classes: Optional[int] = None, log=print) -> Dict[str, np.ndarray]:
     """movenet.pytorch checkpoint -> the complete state dict of MoveNet(num_classes) (numpy)."""
     import paddle
+
     from models import MoveNet
     state, dropped = convert_state_dict(read_torch_state_dict(src))
     if dropped:

@@ -9,7 +9,6 @@ from typing import Callable, Dict, Optional
 
 import numpy as np
 
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the MoveNet folder
 
 

@@ -16,8 +16,19 @@ sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in 
 import cv2
 import numpy as np
 
-from common import (DATA, MODEL_DIR, PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, STEP0_COCO, STEP0_PARAMS, STEP0_ROOT,
-                    TORCH_WEIGHTS, TORCH_WEIGHTS_OLD, data, torch_side)
+from common import (
+    DATA,
+    MODEL_DIR,
+    PADDLE_WEIGHTS,
+    PADDLE_WEIGHTS_OLD,
+    STEP0_COCO,
+    STEP0_PARAMS,
+    STEP0_ROOT,
+    TORCH_WEIGHTS,
+    TORCH_WEIGHTS_OLD,
+    data,
+    torch_side,
+)
 
 
 def random_torch_model(old_form: bool, seed: int):

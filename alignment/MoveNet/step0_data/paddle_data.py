@@ -2,17 +2,16 @@
 reader + validator, random-interpolation resize, DataAug, label maps; datasets/transforms.py for single ops) on
 the step-0 crops, with the fixed draws of OUT/data/step0_params.json fed through a scripted generator."""
 import copy
+import json
 import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import STEP0_COCO, STEP0_ROOT, flat_label, paddle_side, save, step0_array, step0_params  # noqa: E402
-
-import json  # noqa: E402
-
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+
+from common import STEP0_COCO, STEP0_ROOT, flat_label, paddle_side, save, step0_array, step0_params  # noqa: E402
 
 paddle_side()
 from datasets import transforms as T  # noqa: E402

@@ -6,11 +6,10 @@ import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import (STEP0_COCO, STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params,  # noqa: E402
-                    torch_side)
-
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+
+from common import STEP0_COCO, STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params, torch_side  # noqa: E402
 
 torch_side(import_torch=False)
 from torch_ref import augment as A  # noqa: E402

@@ -5,9 +5,9 @@ import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import fake, paddle_side, save  # noqa: E402
-
 import numpy as np  # noqa: E402
+
+from common import fake, paddle_side, save  # noqa: E402
 
 paddle = paddle_side()
 from models.loss import MovenetLoss  # noqa: E402

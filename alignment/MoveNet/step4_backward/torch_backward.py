@@ -4,9 +4,9 @@ import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side  # noqa: E402
-
 import numpy as np  # noqa: E402
+
+from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side  # noqa: E402
 
 torch = torch_side()
 
