@@ -3,6 +3,8 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 
+from models.layers import BatchNorm2D
+
 
 class STJointAtt(nn.Layer):
     """Pools over joints (-> frame descriptor) and over frames (-> joint descriptor), a shared bottleneck,
@@ -12,7 +14,7 @@ class STJointAtt(nn.Layer):
         super().__init__()
         inner = channel // reduct_ratio
         self.fcn = nn.Sequential(nn.Conv2D(channel, inner, 1, bias_attr=None if bias else False),
-                                 nn.BatchNorm2D(inner), nn.Hardswish())
+                                 BatchNorm2D(inner), nn.Hardswish())
         self.conv_t = nn.Conv2D(inner, channel, 1)
         self.conv_v = nn.Conv2D(inner, channel, 1)
 
@@ -33,7 +35,7 @@ class AttentionLayer(nn.Layer):
     def __init__(self, channel: int, act: nn.Layer, reduct_ratio: int = 2, bias: bool = True, **kwargs):
         super().__init__()
         self.att = STJointAtt(channel, reduct_ratio, bias)
-        self.bn = nn.BatchNorm2D(channel)
+        self.bn = BatchNorm2D(channel)
         self.act = act
 
     def forward(self, x):

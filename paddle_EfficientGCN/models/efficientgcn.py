@@ -13,7 +13,7 @@ import paddle.nn as nn
 from models.activations import get_activation
 from models.attention import AttentionLayer
 from models.graph import ntu_adjacency
-from models.layers import TEMPORAL_LAYERS, SpatialGraphLayer, TemporalBasicLayer
+from models.layers import TEMPORAL_LAYERS, BatchNorm2D, SpatialGraphLayer, TemporalBasicLayer
 
 
 def rescale_block(block_args: Sequence[Sequence[float]], scale_args: Sequence[float],
@@ -42,7 +42,7 @@ class EfficientGCNBlocks(nn.Sequential):
         super().__init__()
         temporal_window_size, max_graph_distance = kernel_size
         if input_channel > 0:
-            self.add_sublayer('init_bn', nn.BatchNorm2D(input_channel))
+            self.add_sublayer('init_bn', BatchNorm2D(input_channel))
             self.add_sublayer('stem_scn', SpatialGraphLayer(input_channel, init_channel, max_graph_distance,
                                                             **kwargs))
             self.add_sublayer('stem_tcn', TemporalBasicLayer(init_channel, temporal_window_size, **kwargs))

@@ -8,12 +8,31 @@ import paddle
 import paddle.nn as nn
 
 
+class BatchNorm2D(nn.BatchNorm2D):
+    """BatchNorm2D whose running variance follows torch.nn.BatchNorm2d (the official model's BN): in training it
+    moves towards the UNBIASED batch variance (x n / (n - 1), n = N*H*W per channel). Paddle's own update uses the
+    biased one (0.9 * old + 0.1 * var_biased, checked on Paddle 3.3.1), which is 1 / (n - 1) smaller. The
+    normalisation itself (biased variance, as torch) and evaluation are Paddle's, unchanged; the parameter names
+    (weight, bias, _mean, _variance) too."""
+
+    def forward(self, x):
+        if not self.training or self._use_global_stats:
+            return super().forward(x)
+        n = int(x.shape[0]) * int(x.shape[2]) * int(x.shape[3])
+        old = self._variance.detach().clone()
+        out = super().forward(x)
+        if n > 1:  # Paddle wrote m * old + (1 - m) * v_b; add (1 - m) * v_b / (n - 1)
+            with paddle.no_grad():
+                self._variance.set_value(self._variance + (self._variance - self._momentum * old) / (n - 1))
+        return out
+
+
 def conv_bn(in_channel: int, out_channel: int, kernel=1, stride=1, padding=0, groups: int = 1,
             bias: bool = True) -> nn.Sequential:
     """Conv2D + BatchNorm2D, named .0 / .1 like torch's nn.Sequential."""
     return nn.Sequential(
         nn.Conv2D(in_channel, out_channel, kernel, stride, padding, groups=groups, bias_attr=None if bias else False),
-        nn.BatchNorm2D(out_channel))
+        BatchNorm2D(out_channel))
 
 
 class SpatialGraphConv(nn.Layer):
@@ -46,7 +65,7 @@ class SpatialGraphLayer(nn.Layer):
                  bias: bool = True, edge: bool = True, **kwargs):
         super().__init__()
         self.conv = SpatialGraphConv(in_channel, out_channel, max_graph_distance, A, bias, edge)
-        self.bn = nn.BatchNorm2D(out_channel)
+        self.bn = BatchNorm2D(out_channel)
         self.residual = nn.Identity() if in_channel == out_channel else conv_bn(in_channel, out_channel, bias=bias)
         self.act = act
 
@@ -67,7 +86,7 @@ class TemporalBasicLayer(nn.Layer):
         pad = (temporal_window_size - 1) // 2
         self.conv = nn.Conv2D(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
                               bias_attr=None if bias else False)
-        self.bn = nn.BatchNorm2D(channel)
+        self.bn = BatchNorm2D(channel)
         self.residual = temporal_residual(channel, stride, bias)
         self.act = act
 

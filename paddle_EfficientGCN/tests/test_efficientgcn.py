@@ -79,3 +79,23 @@ def test_init_follows_official(lite_cfg):
     assert abs(fc.std() - 0.001) < 2e-4 and np.all(model.classifier.fc.bias.numpy() == 0)
     w = model.main_stream['block-0_scn'].conv.gcn.weight.numpy()  # [192, 96, 1, 1]: fan_out 192
     assert abs(w.std() - np.sqrt(2 / 192)) < 0.01
+
+
+def test_bn_running_variance_follows_torch():
+    """The official model's torch.nn.BatchNorm2d (src/model/layers.py, attentions.py, nets.py) moves its running
+    variance towards the unbiased batch variance; Paddle's BatchNorm2D alone uses the biased one (found by
+    alignment step 5). models.layers.BatchNorm2D must give torch's running statistics and outputs."""
+    import torch
+    from models.layers import BatchNorm2D
+    x = np.random.RandomState(0).randn(3, 4, 5, 6).astype('float32')
+    pd_bn, th_bn = BatchNorm2D(4), torch.nn.BatchNorm2d(4)
+    for _ in range(2):
+        out = pd_bn(paddle.to_tensor(x)).numpy()
+        ref = th_bn(torch.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(out, ref, atol=1e-5)
+    np.testing.assert_allclose(pd_bn._variance.numpy(), th_bn.running_var.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(pd_bn._mean.numpy(), th_bn.running_mean.numpy(), rtol=1e-6, atol=1e-7)
+    pd_bn.eval()
+    th_bn.eval()
+    np.testing.assert_allclose(pd_bn(paddle.to_tensor(x)).numpy(), th_bn(torch.from_numpy(x)).detach().numpy(),
+                               atol=1e-5)

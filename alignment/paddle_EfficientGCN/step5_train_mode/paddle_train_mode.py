@@ -1,5 +1,6 @@
 """Step 5, Paddle: like step 4 but model.train() (batch-statistics BN, running statistics updated), dropout p=0;
-5 SGD steps, then a few BN running statistics and weights."""
+5 SGD steps, then the running mean/variance of a few BNs (models.layers.BatchNorm2D: torch's unbiased running
+variance) and the classifier weight."""
 import os
 import sys
 
@@ -22,7 +23,10 @@ for step in range(C.STEPS):
     opt.step()
     logger.add(f'loss_{step}', np.array([float(loss)]))
 state = model.state_dict()
-for key in ('input_branches.0.init_bn._mean', 'main_stream.block-1_att.bn._mean',
-            'main_stream.block-1_tcn-0.depth_conv2.1._mean', 'classifier.fc.weight'):
-    logger.add(f'after_{key.replace("._mean", ".running_mean")}', state[key].numpy())
+TORCH_NAMES = {'_mean': 'running_mean', '_variance': 'running_var'}
+for bn in ('input_branches.0.init_bn', 'main_stream.block-1_att.att.fcn.1', 'main_stream.block-1_att.bn',
+           'main_stream.block-1_tcn-0.depth_conv2.1'):
+    for ours, theirs in TORCH_NAMES.items():
+        logger.add(f'after_{bn}.{theirs}', state[f'{bn}.{ours}'].numpy())
+logger.add('after_classifier.fc.weight', state['classifier.fc.weight'].numpy())
 logger.save(C.step_file('step5_train_mode', 'train_mode_paddle.npy'))

@@ -1,5 +1,5 @@
 """Step 5, torch_ref: like step 4 but model.train() (as src/processor.py Processor.train), dropout p=0; 5 SGD
-steps, then a few BN running statistics and weights."""
+steps, then the running mean/variance of a few BNs and the classifier weight."""
 import os
 import sys
 
@@ -22,7 +22,9 @@ for step in range(C.STEPS):
     opt.step()
     logger.add(f'loss_{step}', np.array([loss.item()]))
 state = model.state_dict()
-for key in ('input_branches.0.init_bn.running_mean', 'main_stream.block-1_att.bn.running_mean',
-            'main_stream.block-1_tcn-0.depth_conv2.1.running_mean', 'classifier.fc.weight'):
-    logger.add(f'after_{key}', state[key].numpy())
+for bn in ('input_branches.0.init_bn', 'main_stream.block-1_att.att.fcn.1', 'main_stream.block-1_att.bn',
+           'main_stream.block-1_tcn-0.depth_conv2.1'):
+    for stat in ('running_mean', 'running_var'):
+        logger.add(f'after_{bn}.{stat}', state[f'{bn}.{stat}'].numpy())
+logger.add('after_classifier.fc.weight', state['classifier.fc.weight'].numpy())
 logger.save(C.step_file('step5_train_mode', 'train_mode_torch.npy'))
