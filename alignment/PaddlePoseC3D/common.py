@@ -17,7 +17,7 @@ PADDLE_CKPT = os.path.join(DATA, "paddle_init.pdparams")  # the same, through to
 RAW_PKL = os.path.join(DATA, "raw_pose.pkl")  # seeded videos in the real pkl format (step 0)
 NUM_CLASSES = 101
 EVAL_SHAPE = (4, 17, 8, 32, 32)  # steps 1-3: the full SlowOnly-R50 on a short clip keeps the CPU run small
-TRAIN_SHAPE = (2, 17, 8, 24, 24)  # steps 4-5: 5 forward/backward passes per side, in float64 (see README)
+TRAIN_SHAPE = (2, 17, 4, 16, 16)  # steps 4-5: 5 forward/backward passes per side, in float64 (see README)
 LR, MOMENTUM, WEIGHT_DECAY, CLIP = 1.25e-3, 0.9, 3e-4, 40.0  # the UCF-101 config: 0.01 x 16 / 128, one card
 # step 0: the official pipelines with a short clip; train clips are drawn with each seed on both sides
 CLIP_LEN, TEST_CLIPS = 8, 2
