@@ -12,6 +12,7 @@ def n_params(model):
 
 
 def test_parameter_count_ucf101():
+    """The official build (mmaction.models.build_model of the UCF-101 keypoint config) has 3,055,173 parameters."""
     model = build_model({"num_classes": 101})
     # computed from the official build: backbone 3,003,360 + fc 512*101+101 (the metafile's 3,055,584 is wrong)
     assert n_params(model) == 3_055_173
@@ -29,6 +30,8 @@ def test_deeper_settings(depth, stage3_blocks, params):
 
 
 def test_official_names_and_init():
+    """mmaction2 0.x backbones/resnet3d.py: mmcv ConvModule names (conv, bn), conv1 (1,7,7), inflate '3x1x1' in
+    layer2/3 only, bias-free convs, zero_init_residual (conv3.bn weight 0), BN3d eps 1e-5 / torch momentum 0.1."""
     model = build_model({"num_classes": 101})
     sd = model.state_dict()
     for key in ("backbone.conv1.conv.weight", "backbone.layer1.0.downsample.bn._mean",

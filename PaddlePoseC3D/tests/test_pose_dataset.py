@@ -108,3 +108,17 @@ def test_load_videos_accepts_one_annotation_or_a_whole_pkl(mini_pkl):
     from datasets.pose_dataset import load_videos
     assert len(load_videos(mini_pkl)) == 44
     assert len(load_videos(os.path.join(os.path.dirname(mini_pkl), "predict_example.pkl"))) == 1
+
+
+def test_ntu_split_names_from_the_config(tmp_path):
+    """mmaction2 1.x / pyskl NTU pkls name their splits xsub_train / xsub_val (0.x PoseDataset selects a split by
+    name from data['split']): data.train_split / data.test_split pick them."""
+    data = {"split": {"xsub_train": ["v_a"], "xsub_val": ["v_b"]},
+            "annotations": [good_ann(), good_ann(frame_dir="v_b", label=2)]}
+    path = tmp_path / "ntu.pkl"
+    path.write_bytes(pickle.dumps(data))
+    cfg = load_config("configs/posec3d_r50_ntu60_xsub_limb.yaml")
+    cfg["data"].update(clip_len=2, test_clips=1)
+    assert [a["frame_dir"] for a in build_dataset(str(path), cfg, "train").anns] == ["v_a"]
+    test = build_dataset(str(path), cfg, "test")
+    assert [a["frame_dir"] for a in test.anns] == ["v_b"] and test[0][0].shape == (2, 17, 2, 64, 64)
