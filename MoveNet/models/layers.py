@@ -4,10 +4,28 @@ import paddle
 import paddle.nn as nn
 
 
+class BatchNorm2D(nn.BatchNorm2D):
+    """BatchNorm2D whose running variance follows torch.nn.BatchNorm2d (movenet.pytorch): in training it moves
+    towards the UNBIASED batch variance (x n / (n - 1), n = N*H*W). Paddle's own update uses the biased one
+    (Paddle 3.3: 0.9 * old + 0.1 * var_biased), which the alignment's step 5 showed. The normalisation itself
+    (biased batch variance), the running mean and evaluation are Paddle's, unchanged. Momentum 0.9 = torch 0.1."""
+
+    def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        if not self.training or self._use_global_stats:
+            return super().forward(x)
+        n = int(x.shape[0]) * int(x.shape[2]) * int(x.shape[3])
+        old = self._variance.detach().clone()
+        out = super().forward(x)
+        if n > 1:  # Paddle wrote m * old + (1 - m) * v_b; add (1 - m) * v_b / (n - 1)
+            with paddle.no_grad():
+                self._variance.set_value(self._variance + (self._variance - self._momentum * old) / (n - 1))
+        return out
+
+
 def conv_bn(inp: int, oup: int, k: int, stride: int = 1, groups: int = 1, bias: bool = False,
             act: bool = True) -> list:
     layers = [nn.Conv2D(inp, oup, k, stride, k // 2, groups=groups, bias_attr=None if bias else False),
-              nn.BatchNorm2D(oup)]
+              BatchNorm2D(oup)]
     return layers + [nn.ReLU()] if act else layers
 
 
@@ -65,7 +83,7 @@ class InvertedResidual(nn.Layer):
         super().__init__()
         hidden = round(inp * t)
         self.conv1 = nn.Sequential(*conv_bn(inp, hidden, 1),
-                                   nn.Conv2D(hidden, hidden, 3, stride, 1, groups=hidden), nn.BatchNorm2D(hidden),
+                                   nn.Conv2D(hidden, hidden, 3, stride, 1, groups=hidden), BatchNorm2D(hidden),
                                    nn.ReLU(), *conv_bn(hidden, oup, 1, act=False))
         self.conv2 = nn.LayerList([
             nn.Sequential(*conv_bn(oup, hidden, 1), *conv_bn(hidden, hidden, 3, groups=hidden),

@@ -57,3 +57,20 @@ def test_init_is_kaiming_with_zero_bias():
     w = net.backbone.features4[3][0].weight.numpy()  # 1x1 conv 320 -> 1280, fan_in 320
     assert abs(w.std() - np.sqrt(2 / 320)) < 0.01
     assert float(net.backbone.conv3.bias.abs().max()) == 0.0
+
+
+def test_bn_running_variance_follows_torch_unbiased_update():
+    """torch.nn.BatchNorm2d (movenet.pytorch's BN, momentum 0.1): running_var = 0.9 * old + 0.1 * unbiased batch var
+    (n = N*H*W); Paddle's BatchNorm2D alone uses the biased one (found by alignment step 5)."""
+    from models.layers import BatchNorm2D
+    bn = BatchNorm2D(3)
+    bn.train()
+    x = np.random.default_rng(0).normal(1.0, 2.0, (2, 3, 4, 5)).astype(np.float32)
+    out = bn(paddle.to_tensor(x))
+    np.testing.assert_allclose(bn._variance.numpy(), 0.9 + 0.1 * x.var(axis=(0, 2, 3), ddof=1), rtol=1e-5)
+    np.testing.assert_allclose(bn._mean.numpy(), 0.1 * x.mean(axis=(0, 2, 3)), rtol=1e-5, atol=1e-7)
+    ref = (x - x.mean(axis=(0, 2, 3), keepdims=True)) / np.sqrt(x.var(axis=(0, 2, 3), keepdims=True) + 1e-5)
+    np.testing.assert_allclose(out.numpy(), ref, atol=1e-5)  # normalised with the biased batch variance
+    bn.eval()
+    np.testing.assert_allclose(bn(paddle.to_tensor(x)).numpy(), (x - bn._mean.numpy()[None, :, None, None]) / np.sqrt(
+        bn._variance.numpy()[None, :, None, None] + 1e-5), atol=1e-5)

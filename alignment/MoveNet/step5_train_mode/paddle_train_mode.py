@@ -1,6 +1,7 @@
 """Step 5, Paddle side: 5 SGD-momentum steps of MoveNet in TRAIN mode (BatchNorm on batch statistics, running
 statistics updated with Paddle momentum 0.9 = torch 0.1; MoveNet has no dropout), float64. Keys: loss_0..loss_4,
-and after the steps a few BN running means and weights."""
+and after the steps a few BN running means and variances (MoveNet/models/layers.py BatchNorm2D moves the
+variance towards the unbiased batch variance, as torch) and weights."""
 import os
 import sys
 
@@ -32,5 +33,6 @@ for i in range(STEPS):
     out[f'loss_{i}'] = np.array([float(loss)])
 state = model.state_dict()
 out.update({f'{name}.running_mean': state[f'{name}._mean'].numpy() for name in BN})
+out.update({f'{name}.running_var': state[f'{name}._variance'].numpy() for name in BN})
 out.update({name: state[name].numpy() for name in WEIGHTS})
 save('step5_train_mode', 'train_mode', 'paddle', out)

@@ -29,5 +29,6 @@ for i in range(STEPS):
     out[f'loss_{i}'] = np.array([loss.item()])
 state = model.state_dict()
 out.update({f'{name}.running_mean': state[f'{name}.running_mean'].numpy() for name in BN})
+out.update({f'{name}.running_var': state[f'{name}.running_var'].numpy() for name in BN})
 out.update({name: state[name].detach().numpy() for name in WEIGHTS})
 save('step5_train_mode', 'train_mode', 'torch', out)
