@@ -15,7 +15,7 @@ import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 
 from models import SoftmaxRecognizer, build_model  # noqa: E402
-from utils import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils import DEFAULT_CONFIG, UserError, from_root, load_config, run_main, str2bool  # noqa: E402
 from utils.checkpoint import load_weights  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def input_shape(cfg: dict, views: int = None) -> list:
 def export(cfg: dict, model_path: str, save_dir: str, views: int = None, onnx: bool = False) -> str:
     model = build_model(cfg["model"])
     if model_path:
-        load_weights(model, model_path, cfg["model"].get("mvf_freq", (0, 0, 1, 1)))
+        load_weights(model, model_path, cfg["model"].get("mvf_freq", (0, 0, 1, 1)), flag="--model_path")
     net = SoftmaxRecognizer(model)
     net.eval()
     shape = input_shape(cfg, views)
@@ -57,9 +57,9 @@ def export(cfg: dict, model_path: str, save_dir: str, views: int = None, onnx: b
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="default: configs/mvf_r50_16x4_ucf101.yaml of this folder")
     p.add_argument("--model_path", default=None, help="trained .pdparams (omit for random weights)")
-    p.add_argument("--save_dir", default="./output/inference")
+    p.add_argument("--save_dir", default=from_root("output/inference"), help="default: output/inference of this folder")
     p.add_argument("--views", type=int, default=None, help="views per video (default: the test protocol's)")
     p.add_argument("--onnx", type=str2bool, default=False)
     args = p.parse_args(argv)

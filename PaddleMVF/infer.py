@@ -16,12 +16,13 @@ import numpy as np  # noqa: E402
 
 from datasets.transforms import build_pipeline  # noqa: E402
 from datasets.video import load_input  # noqa: E402
-from utils import UserError, load_config, run_main, str2bool  # noqa: E402
+from utils import DEFAULT_CONFIG, UserError, load_config, run_main, str2bool  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml", help="test pipeline for folders/videos")
+    p.add_argument("--config", default=DEFAULT_CONFIG,
+                   help="test pipeline for folders/videos (default: configs/mvf_r50_16x4_ucf101.yaml of this folder)")
     p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel")
     p.add_argument("--params_file", default=None)
     p.add_argument("--model_dir", default=None, help="folder with model.json|model.pdmodel + model.pdiparams")

@@ -18,7 +18,7 @@ import paddle  # noqa: E402
 from datasets.transforms import IMAGENET_MEAN, IMAGENET_STD, build_pipeline  # noqa: E402
 from datasets.video import load_input  # noqa: E402
 from models import average_views, build_model  # noqa: E402
-from utils import default_device, load_config, read_class_names, run_main, set_device  # noqa: E402
+from utils import DEFAULT_CONFIG, default_device, from_root, load_config, read_class_names, run_main, set_device  # noqa: E402
 from utils.checkpoint import load_weights  # noqa: E402
 
 
@@ -48,9 +48,10 @@ def save_vis(path: str, imgs: np.ndarray, num_segments: int, probs: np.ndarray, 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="default: configs/mvf_r50_16x4_ucf101.yaml of this folder")
     p.add_argument("--video", required=True, help="rawframes folder (img_00001.jpg ...) or video file")
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
+    p.add_argument("--pretrained", default=from_root("output/best_model/model.pdparams"),
+                   help="a .pdparams (default: output/best_model/model.pdparams of this folder)")
     p.add_argument("--class_index", default=None,
                    help="UCF-101 classInd.txt (default: <config dataset_root>/annotations/classInd.txt if present, "
                         "else class ids are printed)")
@@ -59,7 +60,7 @@ def main(argv=None) -> None:
     args = p.parse_args(argv)
     cfg = load_config(args.config)
     set_device(args.device or default_device())
-    default_index = os.path.join(cfg["data"].get("dataset_root", ""), "annotations", "classInd.txt")
+    default_index = os.path.join(cfg["data"].get("dataset_root") or "", "annotations", "classInd.txt")
     index = args.class_index or (default_index if os.path.isfile(default_index) else None)
     names = read_class_names(index) if index else None
     results = load_input(args.video, build_pipeline(cfg["data"], "test"))

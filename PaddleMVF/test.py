@@ -14,17 +14,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from datasets import build_dataset, build_loader  # noqa: E402
 from models import build_model, predict_scores  # noqa: E402
-from utils import default_device, load_config, run_main, set_device, str2bool  # noqa: E402
+from utils import DEFAULT_CONFIG, default_device, from_root, load_config, run_main, set_device, str2bool  # noqa: E402
 from utils.checkpoint import load_weights  # noqa: E402
 from utils.metrics import evaluate  # noqa: E402
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="default: configs/mvf_r50_16x4_ucf101.yaml of this folder")
     p.add_argument("--dataset_root", default=None)
     p.add_argument("--split", type=int, choices=(1, 2, 3), default=None)
-    p.add_argument("--pretrained", default="./output/best_model/model.pdparams")
+    p.add_argument("--pretrained", default=from_root("output/best_model/model.pdparams"),
+                   help="a .pdparams (default: output/best_model/model.pdparams of this folder)")
     p.add_argument("--batch_size", type=int, default=1, help="videos per batch (each has all its views)")
     p.add_argument("--num_workers", type=int, default=0)
     p.add_argument("--test_clips", type=int, default=None)

@@ -20,8 +20,8 @@ from tqdm import tqdm  # noqa: E402
 
 from datasets import build_dataset, build_loader  # noqa: E402
 from models import build_model, predict_scores  # noqa: E402
-from utils import (UserError, default_device, get_logger, load_config, rng_state, run_main,  # noqa: E402
-                   seed_everything, set_device, set_rng_state, str2bool)
+from utils import (DEFAULT_CONFIG, UserError, default_device, from_root, get_logger, load_config,  # noqa: E402
+                   rng_state, run_main, seed_everything, set_device, set_rng_state, str2bool)
 from utils.checkpoint import load_weights, save_checkpoint  # noqa: E402
 from utils.lr import WarmupCosine  # noqa: E402
 from utils.metrics import evaluate  # noqa: E402
@@ -30,10 +30,12 @@ from utils.precise_bn import precise_bn  # noqa: E402
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="yaml config (default: configs/mvf_r50_16x4_ucf101.yaml of this folder)")
     p.add_argument("--dataset_root", default=None, help="folder with rawframes/ and the list files")
     p.add_argument("--split", type=int, choices=(1, 2, 3), default=None)
-    p.add_argument("--pretrained", default=None, help=".pdparams or torch .pth (MVFNet K400 / torchvision)")
+    p.add_argument("--pretrained", default=None,
+                   help=".pdparams (ours, the seed's, or written by tools/convert_weights.py from MVFNet's K400 "
+                        "or torchvision's .pth); '' starts from scratch")
     p.add_argument("--batch_size", type=int, default=None)
     p.add_argument("--max_epochs", type=int, default=None)
     p.add_argument("--max_iters", type=int, default=None, help="stop after this many iterations in total")
@@ -42,7 +44,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--log_iters", type=int, default=10)
     p.add_argument("--eval_interval", type=int, default=None)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--save_dir", default="./output")
+    p.add_argument("--save_dir", default=from_root("output"), help="default: output/ of this folder")
     p.add_argument("--resume", default=None, help="<save_dir>/latest")
     p.add_argument("--device", choices=("cpu", "gpu"), default=None)
     p.add_argument("--amp", type=str2bool, default=False)

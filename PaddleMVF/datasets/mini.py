@@ -83,7 +83,9 @@ def generate(root: str, num_classes: int = 4, groups: int = 6, clips: int = 2, m
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--root", default="test_tipc/data/mini_ucf")
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the PaddleMVF folder
+    p.add_argument("--root", default=os.path.join(here, "test_tipc", "data", "mini_ucf"),
+                   help="output folder (default: test_tipc/data/mini_ucf of this folder)")
     p.add_argument("--num_classes", type=int, default=4)
     p.add_argument("--groups", type=int, default=6)
     p.add_argument("--clips", type=int, default=2)

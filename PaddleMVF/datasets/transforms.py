@@ -1,7 +1,14 @@
 """Video transforms on an mmaction-style ``results`` dict (frames are HxWx3 uint8 RGB arrays).
 
-Randomness comes from ``np.random`` so that loader workers seeded by ``worker_init_fn`` and a
-resumed run (whose numpy state is restored) replay the same crops.
+Each transform names the official code it follows: MVFNet (whwu95/MVFNet, commit 0ddc7e2,
+``codes/datasets/pipelines/{loading,augmentations}.py``, with the mmcv 0.4.3 image functions they
+call) and, where the PaddleMVF seed used mmaction2 0.x instead, that (``loop`` sampling, the
+``resized_crop`` train crop). ``alignment/PaddleMVF/step0_data`` checks them against an independent
+implementation of the official code.
+
+Randomness comes from ``np.random`` (also where MVFNet draws from Python's ``random``) so that loader
+workers seeded by ``worker_init_fn`` and a resumed run (whose numpy state is restored) replay the
+same crops; Python's ``random`` is not reseeded per worker, so forked workers would share its draws.
 """
 import math
 import os
@@ -9,6 +16,8 @@ from typing import Callable, List, Sequence, Tuple
 
 import cv2
 import numpy as np
+
+from utils import UserError
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
@@ -25,10 +34,14 @@ class Compose:
 
 
 class SampleFrames:
-    """Dense sampling of ``num_clips`` clips of ``clip_len`` frames, ``frame_interval`` apart.
+    """Dense sampling of ``num_clips`` clips of ``clip_len`` frames, ``frame_interval`` apart
+    (MVFNet ``loading.py SampleFrames``: ``_sample_clips`` in train mode, ``_test_sample_clips`` with
+    ``sth_samples=1`` in test mode, ``_get_frame_inds``).
 
-    Writes 1-based ``frame_inds`` (clip-major). ``out_of_bound_opt``: 'loop' wraps indices past the
-    end (mmaction/PaddleMVF, the default), 'clamp' repeats the last frame (MVFNet's own sampler).
+    Writes 1-based ``frame_inds`` (clip-major; MVFNet's are 0-based and FrameSelector reads
+    ``idx + 1``). ``out_of_bound_opt``: 'loop' wraps indices past the end (mmaction2 0.x, the
+    PaddleMVF seed: the default) and adds mmaction2's ``avg_interval == 0`` train branch; 'clamp'
+    repeats the last frame and has only MVFNet's three train branches (MVFNet's own sampler).
     """
 
     def __init__(self, clip_len: int, frame_interval: int = 1, num_clips: int = 1,
@@ -72,7 +85,10 @@ class SampleFrames:
 
 
 def read_rgb(path: str) -> np.ndarray:
-    """Decode one image as RGB; None when it is missing or unreadable."""
+    """Decode one image as RGB; None when it is missing or unreadable. MVFNet ``FrameSelector``
+    decodes BGR (mmcv ``imfrombytes(buf, 'color')`` = ``cv2.imdecode(IMREAD_COLOR)``) and turns it
+    into RGB in ``Normalize(to_rgb=True)``; resize, crop and flip act per channel, so converting
+    first gives the same numbers."""
     img = cv2.imread(path, cv2.IMREAD_COLOR)
     return None if img is None else cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
@@ -104,7 +120,8 @@ def _resize(imgs: List[np.ndarray], w: int, h: int) -> List[np.ndarray]:
 
 
 class ShortSideResize:
-    """Resize so the short side is ``size`` (mmcv rescale with scale=(inf, size))."""
+    """Resize so the short side is ``size``: MVFNet ``Resize(scale=(np.Inf, size), keep_ratio=True)``,
+    i.e. mmcv 0.4.3 ``imrescale`` (new side ``int(side * scale + 0.5)``, cv2 bilinear)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -128,11 +145,20 @@ class Resize:
 
 
 def _crop(imgs: List[np.ndarray], left: int, top: int, w: int, h: int) -> List[np.ndarray]:
-    return [img[top:top + h, left:left + w] for img in imgs]
+    """The box [left, top, left + w - 1, top + h - 1] clipped to the frame, as mmcv 0.4.3
+    ``imcrop`` (``bbox_clip``: x into [0, W-1], y into [0, H-1]) crops it for MVFNet: a box that
+    sticks out of the frame gives a smaller patch, never a wrapped (negative-index) one."""
+    img_h, img_w = imgs[0].shape[:2]
+    x1, x2 = (min(max(v, 0), img_w - 1) for v in (left, left + w - 1))
+    y1, y2 = (min(max(v, 0), img_h - 1) for v in (top, top + h - 1))
+    return [img[y1:y2 + 1, x1:x2 + 1] for img in imgs]
 
 
 class RandomResizedCrop:
-    """Same random area/aspect crop on every frame (Inception-style, 10 tries, then centre square)."""
+    """Same random area/aspect crop on every frame (Inception-style, 10 tries, then centre square):
+    the PaddleMVF seed's train crop, mmaction2 0.x ``RandomResizedCrop.get_crop_bbox`` (log-uniform
+    aspect ratio, box inside the frame), followed by ``Resize(224)``. Not MVFNet's: see
+    :class:`MVFNetRandomResizedCrop`."""
 
     def __init__(self, area_range: Tuple[float, float] = (0.08, 1.0),
                  aspect_ratio_range: Tuple[float, float] = (3 / 4, 4 / 3)):
@@ -157,8 +183,74 @@ class RandomResizedCrop:
         return results
 
 
+class MVFNetRandomResizedCrop:
+    """MVFNet's own train crop, ``augmentations.py RandomResizedCrop(input_size)``: ``get_params``
+    then ``mmcv.imresize(mmcv.imcrop(img, box), input_size)``, on the decoded frames (no short-side
+    resize before it in MVFNet's config).
+
+    Kept as the official code has it: the aspect ratio is uniform in [3/4, 4/3] (not log-uniform),
+    w and h are swapped with probability 0.5, the fit test compares w with the frame height and h
+    with the width, the x offset is drawn in [0, W - h] and the y offset in [0, H - w] while the box
+    is w wide and h high, so a box can stick out of the frame and imcrop clips it (the patch is then
+    resized to ``input_size`` anyway). Draws come from ``np.random`` (see the module docstring).
+    """
+
+    def __init__(self, input_size: int, scale: Tuple[float, float] = (0.08, 1.0),
+                 ratio: Tuple[float, float] = (3.0 / 4.0, 4.0 / 3.0)):
+        self.input_size = input_size
+        self.scale = scale
+        self.ratio = ratio
+
+    def get_params(self, img_h: int, img_w: int, rnd=None) -> Tuple[int, int, int, int]:
+        """MVFNet ``RandomResizedCrop.get_params`` -> (i, j, h, w), its ``(i, j), (h, w)``.
+        ``rnd``: an object with Python ``random``'s ``uniform/random/randint`` (tests pass a seeded
+        ``random.Random`` to replay the official draws); default numpy's global RNG."""
+        rnd = rnd or _NUMPY_RANDOM
+        for _ in range(10):
+            area = img_h * img_w
+            target_area = rnd.uniform(*self.scale) * area
+            aspect_ratio = rnd.uniform(*self.ratio)
+            w = int(round(math.sqrt(target_area * aspect_ratio)))
+            h = int(round(math.sqrt(target_area / aspect_ratio)))
+            if rnd.random() < 0.5:
+                w, h = h, w
+            if w <= img_h and h <= img_w:  # sic: w against the height, h against the width
+                i = rnd.randint(0, img_w - h)
+                j = rnd.randint(0, img_h - w)
+                return i, j, h, w
+        w = min(img_h, img_w)  # fallback: centre square of the short side
+        return (img_w - w) // 2, (img_h - w) // 2, w, w
+
+    def __call__(self, results: dict) -> dict:
+        h, w = results["imgs"][0].shape[:2]
+        # MVFNet __call__: (x1, y1), (crop_h, crop_w) = get_params(...); box [x1, y1, x1+crop_w-1, y1+crop_h-1]
+        x1, y1, crop_h, crop_w = self.get_params(h, w)
+        results["imgs"] = _resize(_crop(results["imgs"], x1, y1, crop_w, crop_h), self.input_size, self.input_size)
+        return results
+
+
+class _NumpyRandom:
+    """Python ``random``'s uniform/random/randint (inclusive) drawn from numpy's global RNG."""
+
+    @staticmethod
+    def uniform(a: float, b: float) -> float:
+        return float(np.random.uniform(a, b))
+
+    @staticmethod
+    def random() -> float:
+        return float(np.random.random_sample())
+
+    @staticmethod
+    def randint(a: int, b: int) -> int:
+        return int(np.random.randint(a, b + 1))
+
+
+_NUMPY_RANDOM = _NumpyRandom()
+
+
 class Flip:
-    """Horizontal flip of the whole clip with probability ``p``."""
+    """Horizontal flip of the whole clip with probability ``p`` (MVFNet ``Flip``:
+    ``np.random.rand() < flip_ratio``, then ``mmcv.imflip`` = ``np.flip(img, axis=1)``)."""
 
     def __init__(self, p: float = 0.5):
         self.p = p
@@ -170,6 +262,8 @@ class Flip:
 
 
 class CenterCrop:
+    """MVFNet ``CenterCrop``: box at ((W - s) // 2, (H - s) // 2), cropped as mmcv ``imcrop``."""
+
     def __init__(self, size: int):
         self.size = size
 
@@ -180,9 +274,10 @@ class CenterCrop:
 
 
 class ThreeCrop:
-    """Three ``size`` squares along the long side (left, right, middle / top, bottom, middle).
-
-    The short side must already equal ``size``. Output is crop-major: all frames of crop 0, then 1, 2.
+    """MVFNet ``ThreeCrop``: three ``size`` squares along the long side (left, right, middle /
+    top, bottom, middle) when one side equals ``size``; otherwise (MVFNet's third branch) left,
+    right and centre at quarter steps, vertically at 2 * (H - size) // 4. Output is crop-major: all
+    frames of crop 0, then 1, 2 (MVFNet's ``oversample_group.extend`` order).
     """
 
     def __init__(self, size: int):
@@ -198,14 +293,17 @@ class ThreeCrop:
             step = (h - s) // 2
             offsets = [(0, 0), (0, 2 * step), (0, step)]
         else:
-            raise ValueError(f"ThreeCrop({s}) needs a frame side equal to {s}, got {h}x{w}")
+            w_step, h_step = (w - s) // 4, (h - s) // 4
+            offsets = [(0, 2 * h_step), (4 * w_step, 2 * h_step), (2 * w_step, 2 * h_step)]
         results["imgs"] = [img for left, top in offsets for img in _crop(results["imgs"], left, top, s, s)]
         results["num_crops"] = 3
         return results
 
 
 class Normalize:
-    """(img - mean) / std per RGB channel on 0-255 values -> float32."""
+    """(img - mean) / std per RGB channel on 0-255 values -> float32. Bit-identical to MVFNet's
+    ``Normalize(to_rgb=True).imnormalize`` (cv2.subtract then cv2.multiply by 1/std) on every
+    uint8 value (checked by running the official code)."""
 
     def __init__(self, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD):
         self.mean = np.asarray(mean, dtype=np.float32)
@@ -224,13 +322,29 @@ class FormatShape:
         return results
 
 
+TRAIN_CROPS = ("resized_crop", "mvfnet")
+
+
 def build_pipeline(cfg: dict, mode: str) -> Compose:
-    """mode: 'train' (1 random clip, RandomResizedCrop, flip), 'val' (1 clip, centre crop) or
-    'test' (``test_clips`` clips x ThreeCrop/CenterCrop)."""
+    """mode: 'train' (1 random clip, random resized crop, flip), 'val' (1 clip, centre crop) or
+    'test' (``test_clips`` clips x ThreeCrop/CenterCrop): MVFNet's train/val/test_pipeline.
+
+    ``train_crop``: 'resized_crop' (the seed's, default): ShortSideResize(short_side) ->
+    RandomResizedCrop -> Resize(crop_size); 'mvfnet': MVFNet's config, MVFNetRandomResizedCrop(crop_size)
+    straight on the decoded frames."""
     sample = dict(clip_len=cfg["clip_len"], frame_interval=cfg["frame_interval"],
                   out_of_bound_opt=cfg.get("out_of_bound_opt", "loop"))
+    if sample["out_of_bound_opt"] not in ("loop", "clamp"):
+        raise UserError(f"data.out_of_bound_opt is {sample['out_of_bound_opt']!r} in the config, "
+                        "set it to loop (seed) or clamp (MVFNet)")
     short = cfg.get("short_side", 256)
-    if mode == "train":
+    train_crop = cfg.get("train_crop", "resized_crop")
+    if train_crop not in TRAIN_CROPS:
+        raise UserError(f"data.train_crop is {train_crop!r} in the config, set it to one of {TRAIN_CROPS}")
+    if mode == "train" and train_crop == "mvfnet":
+        ops = [SampleFrames(num_clips=1, **sample), RawFrameDecode(),
+               MVFNetRandomResizedCrop(cfg.get("crop_size", 224)), Flip(0.5)]
+    elif mode == "train":
         ops = [SampleFrames(num_clips=1, **sample), RawFrameDecode(), ShortSideResize(short),
                RandomResizedCrop(), Resize(cfg.get("crop_size", 224)), Flip(0.5)]
     elif mode == "val":

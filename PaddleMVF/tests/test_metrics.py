@@ -18,6 +18,14 @@ def test_mean_class_accuracy():
     assert evaluate(SCORES, LABELS) == pytest.approx({"top1": 0.6, "top5": 1.0, "mean_class_acc": 2 / 3})
 
 
+def test_mean_class_accuracy_counts_predicted_only_classes_as_zero():
+    """MVFNet codes/core/evaluation/accuracy.py mean_class_accuracy: the confusion matrix spans the
+    union of true and predicted labels, and a class with no true sample adds 0.0 to the mean."""
+    scores = np.eye(4)[[0, 3, 1]]  # predictions 0, 3, 1; class 3 never occurs in the labels
+    # union {0, 1, 3}: class 0 1/2, class 1 1/1, class 3 0.0 -> 0.5 (the mean over true classes would be 0.75)
+    assert mean_class_accuracy(scores, [0, 0, 1]) == pytest.approx(0.5)
+
+
 def test_warmup_cosine_per_iteration():
     sched = WarmupCosine(1.0, total_iters=100, warmup_iters=10)
     lrs = []

@@ -23,7 +23,7 @@ import paddle.nn as nn  # noqa: E402
 from export_model import export  # noqa: E402
 from infer import create_onnx_predictor, create_paddle_predictor, parse_args as infer_args  # noqa: E402
 from models import SoftmaxRecognizer, build_model  # noqa: E402
-from utils import load_config, str2bool  # noqa: E402
+from utils import DEFAULT_CONFIG, load_config, str2bool  # noqa: E402
 
 
 def count_flops(model: nn.Layer, x: paddle.Tensor) -> int:
@@ -64,7 +64,7 @@ def lite_cfg(base: dict, segments: int, side: int, mvf: bool) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default="configs/mvf_r50_16x4_ucf101.yaml")
+    p.add_argument("--config", default=DEFAULT_CONFIG)
     p.add_argument("--torch_ref", default=None, help="path of alignment/PaddleMVF/torch_ref")
     p.add_argument("--segments", type=int, default=8)
     p.add_argument("--side", type=int, default=112)

@@ -10,6 +10,20 @@ import numpy as np
 import yaml
 
 
+# The PaddleMVF folder. Default paths (flag defaults, and relative paths written in a config file)
+# resolve against it, so `cd /tmp && python /path/to/PaddleMVF/test.py` finds configs/, output/ and
+# data/; a relative path given on the command line is the user's, relative to the current directory.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_CONFIG = os.path.join(ROOT, "configs", "mvf_r50_16x4_ucf101.yaml")
+
+
+def from_root(path):
+    """A relative default path -> the same path under the PaddleMVF folder (None/'' unchanged)."""
+    if not path or os.path.isabs(path):
+        return path
+    return os.path.join(ROOT, path)
+
+
 class UserError(Exception):
     """A problem the user can fix (bad path, bad file, wrong checkpoint): printed as one line."""
 
@@ -68,10 +82,20 @@ def set_device(device: str) -> None:
 
 
 def load_config(path: str) -> dict:
+    """Read a yaml config; its relative data.dataset_root and train.pretrained resolve against the
+    PaddleMVF folder (see ``ROOT``)."""
     if not os.path.isfile(path):
-        raise UserError(f"config {path} not found, pass --config configs/<name>.yaml")
+        raise UserError(f"config {path} not found, pass --config {os.path.join(ROOT, 'configs')}/<name>.yaml")
     with open(path) as f:
-        return yaml.safe_load(f)
+        try:
+            cfg = yaml.safe_load(f)
+        except yaml.YAMLError as e:
+            raise UserError(f"config {path} is not valid yaml ({str(e).splitlines()[0]}), fix the file") from None
+    if not isinstance(cfg, dict) or not all(isinstance(cfg.get(k), dict) for k in ("model", "data", "train")):
+        raise UserError(f"config {path} lacks the model/data/train sections, start from configs/mvf_r50_16x4_ucf101.yaml")
+    cfg["data"]["dataset_root"] = from_root(cfg["data"].get("dataset_root"))
+    cfg["train"]["pretrained"] = from_root(cfg["train"].get("pretrained"))
+    return cfg
 
 
 def get_logger(log_file: str = None) -> logging.Logger:

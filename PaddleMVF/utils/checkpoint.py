@@ -3,12 +3,13 @@ import json
 import os
 import re
 import shutil
+import zipfile
 from typing import Callable, Dict, Sequence
 
 import numpy as np
 import paddle
 
-from . import UserError
+from . import ROOT, UserError
 
 HEAD_KEYS = ("cls_head.new_fc.weight", "cls_head.new_fc.bias")
 # parameters an MVF insertion adds to a plain ResNet (absent from ImageNet weights)
@@ -73,10 +74,73 @@ def convert_torch_state_dict(sd: Dict[str, np.ndarray], mvf_freq: Sequence[int] 
     return out
 
 
+# torch.serialization's legacy (non-zip) format starts with MAGIC_NUMBER 0x1950a86a20f9469cfc6c
+# pickled as a long: this is its body after the protocol header
+_TORCH_LEGACY_MAGIC = b"\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19"
+
+
+def sniff_checkpoint(path: str) -> str:
+    """What a weights file is, from its first bytes (nothing is unpickled):
+    'torch' (torch.save zip with data.pkl, or the legacy pickle), 'damaged zip' (a zip without its
+    central directory: a truncated torch.save), 'pickle' (paddle.save), 'npy', 'text' or 'unknown'."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if zipfile.is_zipfile(path):
+        try:
+            names = zipfile.ZipFile(path).namelist()
+        except (zipfile.BadZipFile, OSError):
+            return "damaged zip"
+        return "torch" if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names) else "unknown"
+    if head.startswith(b"PK\x03\x04"):
+        return "damaged zip"
+    if head[:1] == b"\x80" and _TORCH_LEGACY_MAGIC in head:
+        return "torch"
+    if head.startswith(b"\x93NUMPY"):
+        return "npy"
+    if head[:1] == b"\x80":
+        return "pickle"
+    try:
+        head.decode("utf-8")
+        return "text"
+    except UnicodeDecodeError:
+        return "unknown"
+
+
+def convert_command(path: str, num_classes: int = None) -> tuple:
+    """(the exact tools/convert_weights.py command for a torch checkpoint, the .pdparams it writes)."""
+    stem = path
+    for ext in (".pth.tar", ".pth", ".pt", ".tar", ".ckpt"):
+        if stem.endswith(ext):
+            stem = stem[:-len(ext)]
+            break
+    dst = stem + ".pdparams"
+    cmd = f"python {os.path.join(ROOT, 'tools', 'convert_weights.py')} --src {path} --dst {dst}"
+    if num_classes is not None:
+        cmd += f" --num_classes {num_classes}"
+    return cmd, dst
+
+
 def read_torch_checkpoint(path: str) -> Dict[str, np.ndarray]:
-    """A torch.save file (bare state dict, or wrapped in 'state_dict'/'model') -> numpy arrays."""
+    """A torch.save file (bare state dict, or wrapped in 'state_dict'/'model') -> numpy arrays.
+    A Paddle checkpoint, a .npy, a text or a truncated file is a UserError naming what it is."""
+    kind = sniff_checkpoint(path)
+    if kind == "pickle":
+        try:
+            is_paddle = isinstance(paddle.load(path), dict)
+        except Exception:  # noqa: BLE001 - any unreadable pickle: reported below
+            is_paddle = False
+        if is_paddle:
+            raise UserError(f"{path} is already a Paddle checkpoint (.pdparams), no conversion needed: "
+                            "pass it to --pretrained as it is")
+    what = {"npy": "a NumPy .npy array", "text": "a text file", "damaged zip": "a truncated or damaged zip archive",
+            "pickle": "a pickle that is neither a torch nor a Paddle checkpoint"}.get(kind)
     import torch  # only needed for .pth files
-    obj = torch.load(path, map_location="cpu", weights_only=False)
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:  # noqa: BLE001 - any torch.load failure means the file is not a checkpoint
+        reason = what or f"torch.load failed: {str(e).splitlines()[0] if str(e) else type(e).__name__}"
+        raise UserError(f"{path} is not a PyTorch checkpoint ({reason}), pass the .pth that torch.save "
+                        "wrote (MVFNet's R50_16x4.pth or torchvision's resnet50.pth); re-download it if truncated") from None
     for wrap in ("state_dict", "model"):
         if isinstance(obj, dict) and isinstance(obj.get(wrap), dict):
             obj = obj[wrap]
@@ -86,21 +150,31 @@ def read_torch_checkpoint(path: str) -> Dict[str, np.ndarray]:
 
 
 def load_weights(model: paddle.nn.Layer, path: str, mvf_freq: Sequence[int] = (0, 0, 1, 1),
-                 log: Callable[[str], None] = print) -> None:
-    """Load .pdparams (ours / the seed's) or a torch checkpoint (converted by name) into ``model``.
+                 log: Callable[[str], None] = print, flag: str = "--pretrained") -> None:
+    """Load a .pdparams (ours, the seed's, or one tools/convert_weights.py wrote) into ``model``.
 
-    Reports missing, unexpected and reshaped keys. A classifier with another class count is
-    re-initialised with a warning, MVF parameters absent from ImageNet weights keep their init;
-    anything else (unexpected keys, other missing or reshaped keys) means another model: UserError.
+    A torch checkpoint (MVFNet's R50_16x4.pth, torchvision's resnet50.pth) is a UserError that gives
+    the exact tools/convert_weights.py command. Reports missing, unexpected and reshaped keys. A
+    classifier with another class count is re-initialised with a warning, MVF parameters absent from
+    ImageNet weights keep their init; anything else (unexpected keys, other missing or reshaped keys)
+    means another model: UserError. ``mvf_freq`` is unused (kept for callers' signatures).
     """
     if not os.path.isfile(path):
-        raise UserError(f"weights {path} not found, pass --pretrained <file.pdparams|file.pth>")
-    if path.endswith((".pth", ".pt", ".tar")):
-        sd = convert_torch_state_dict(read_torch_checkpoint(path), mvf_freq, log)
-    else:
+        raise UserError(f"weights {path} not found, pass {flag} <file.pdparams>")
+    kind = sniff_checkpoint(path)
+    if kind == "torch":
+        cmd, dst = convert_command(path, getattr(getattr(model, "cls_head", None), "num_classes", None))
+        raise UserError(f"{path} ({flag}) is a PyTorch checkpoint, convert it to Paddle first: {cmd}  "
+                        f"then pass {flag} {dst}")
+    try:
         sd = paddle.load(path)
-        if not isinstance(sd, dict):
-            raise UserError(f"{path} is not a state dict, pass a model.pdparams")
+    except Exception:  # noqa: BLE001 - paddle.load raises ValueError/UnpicklingError/EOFError on a bad file
+        sd = None
+    if not isinstance(sd, dict):
+        what = {"npy": "a NumPy .npy array", "text": "a text file", "damaged zip": "a damaged zip archive"}.get(
+            kind, "unreadable by paddle.load (truncated?)")
+        raise UserError(f"{path} ({flag}) is not a Paddle checkpoint ({what}), pass a model.pdparams written by "
+                        "train.py or tools/convert_weights.py")
     own = model.state_dict()
     unexpected = sorted(set(sd) - set(own))
     missing = sorted(set(own) - set(sd))

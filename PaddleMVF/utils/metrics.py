@@ -1,4 +1,5 @@
-"""Top-k accuracy and mean class accuracy (mmaction2 definitions)."""
+"""Top-k accuracy and mean class accuracy, as MVFNet computes them
+(codes/core/evaluation/accuracy.py top_k_accuracy, mean_class_accuracy, confusion_matrix)."""
 from typing import Sequence
 
 import numpy as np
@@ -12,10 +13,14 @@ def top_k_accuracy(scores: np.ndarray, labels: Sequence[int], topk: Sequence[int
 
 
 def mean_class_accuracy(scores: np.ndarray, labels: Sequence[int]) -> float:
-    """Mean over the classes present in ``labels`` of their per-class top-1 accuracy."""
-    labels = np.asarray(labels)
+    """MVFNet ``accuracy.py mean_class_accuracy``: the confusion matrix runs over the union of the
+    true and the predicted labels, and a class that is only ever predicted (no true sample) counts
+    as accuracy 0 in the mean. So it is the mean per-class recall over the classes present in
+    ``labels`` only when every predicted class also occurs in ``labels`` (full UCF-101 test lists)."""
+    labels = np.asarray(labels).reshape(-1)
     pred = np.argmax(np.asarray(scores), axis=1)
-    return float(np.mean([(pred[labels == c] == c).mean() for c in np.unique(labels)]))
+    classes = np.unique(np.concatenate([pred, labels]))
+    return float(np.mean([(pred[labels == c] == c).mean() if (labels == c).any() else 0.0 for c in classes]))
 
 
 def evaluate(scores: np.ndarray, labels: Sequence[int]) -> dict:

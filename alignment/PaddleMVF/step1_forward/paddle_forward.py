@@ -1,4 +1,4 @@
-"""Step 1, Paddle: eval-mode fcn-testing logits of the converted model -> forward_paddle.npy."""
+"""Step 1, Paddle: eval-mode fcn-testing logits of the converted model (2 videos x 2 views) -> forward_paddle.npy."""
 import os
 import sys
 
@@ -9,5 +9,4 @@ import paddle  # noqa: E402
 model = common.paddle_model(fcn_testing=True)
 with paddle.no_grad():
     logits = model(paddle.to_tensor(common.fake("imgs_test")))
-common.save(os.path.dirname(os.path.abspath(__file__)), "forward", "paddle",
-            {"logits": logits.numpy().reshape(-1, common.NUM_CLASSES)})
+common.save("step1_forward", "forward", "paddle", {"logits": logits.numpy().reshape(-1, common.NUM_CLASSES)})

@@ -1,4 +1,4 @@
-"""Step 1, torch reference: fcn-testing logits -> forward_torch.npy."""
+"""Step 1, torch_ref: Recognizer2D.forward_test with fcn testing (new_cls from new_fc) -> forward_torch.npy."""
 import os
 import sys
 
@@ -9,4 +9,4 @@ import torch  # noqa: E402
 model = common.torch_model()
 with torch.no_grad():
     logits = model.forward_test(torch.from_numpy(common.fake("imgs_test")))
-common.save(os.path.dirname(os.path.abspath(__file__)), "forward", "torch", {"logits": logits.numpy()})
+common.save("step1_forward", "forward", "torch", {"logits": logits.numpy()})

@@ -4,4 +4,4 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import common  # noqa: E402
 
-common.report(os.path.dirname(os.path.abspath(__file__)), "loss", "loss_diff.log")
+common.check("step3_loss", "loss", "loss_diff.log")

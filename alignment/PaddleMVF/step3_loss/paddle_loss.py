@@ -1,4 +1,4 @@
-"""Step 3, Paddle: cross-entropy of the consensus scores (eval mode) -> loss_paddle.npy."""
+"""Step 3, Paddle: cross-entropy of the consensus scores (eval mode, no label smoothing) -> loss_paddle.npy."""
 import os
 import sys
 
@@ -10,4 +10,4 @@ import paddle.nn.functional as F  # noqa: E402
 model = common.paddle_model(fcn_testing=False)
 logits = model(paddle.to_tensor(common.fake("imgs_train"))).mean(axis=1)
 loss = F.cross_entropy(logits, paddle.to_tensor(common.fake("labels")))
-common.save(os.path.dirname(os.path.abspath(__file__)), "loss", "paddle", {"loss": loss.numpy()})
+common.save("step3_loss", "loss", "paddle", {"loss": loss.numpy()})

@@ -4,4 +4,4 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import common  # noqa: E402
 
-common.report(os.path.dirname(os.path.abspath(__file__)), "bp_align", "bp_align_diff.log")
+common.check("step4_backward", "bp_align", "bp_align_diff.log")

@@ -1,4 +1,4 @@
-"""Step 4, Paddle: 5 steps of nesterov Momentum (lr 1e-3, wd 5e-4, eval mode) -> bp_align_paddle.npy."""
+"""Step 4, Paddle: 5 steps of nesterov Momentum (lr 1e-3, momentum 0.9, wd 5e-4), eval mode -> bp_align_paddle.npy."""
 import os
 import sys
 
@@ -18,4 +18,4 @@ for i in range(common.STEPS):
     opt.step()
     opt.clear_grad()
     losses[f"loss_{i}"] = loss.numpy()
-common.save(os.path.dirname(os.path.abspath(__file__)), "bp_align", "paddle", losses)
+common.save("step4_backward", "bp_align", "paddle", losses)

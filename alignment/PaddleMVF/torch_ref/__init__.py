@@ -1,4 +1,5 @@
-"""Minimal PyTorch reference of MVFNet's TSN ResNet-50 + MVF, loss and metrics (our own code,
-official parameter names so MVFNet's released checkpoints load with strict=True)."""
-from .mvfnet import MVF, ResNet, Recognizer2D, TSNClsHead, build_mvfnet
+"""Our own minimal PyTorch/numpy reference of MVFNet (whwu95/MVFNet, commit 0ddc7e2): model, loss,
+metrics and the rawframe data pipeline, with the official parameter names so its released
+checkpoints load with strict=True. Each file names the official files and functions it follows."""
 from .metric import mean_class_accuracy, top_k_accuracy
+from .mvfnet import MVF, ResNet, Recognizer2D, TSNClsHead, build_mvfnet
