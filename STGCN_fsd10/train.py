@@ -133,7 +133,7 @@ def resume_from(checkpoint_dir: str, model, optimizer, scheduler) -> tuple:
 def main(argv=None) -> None:
     args = parse_args(argv)
     cfg = merge_args(load_config(args.config), args)
-    tr, data_cfg = cfg["train"], cfg["data"]
+    tr = cfg["train"]
     device = args.device or default_device()
     if args.amp and device != "gpu":
         raise UserError("--amp True needs a GPU, drop it or pass --device gpu on a GPU machine")
@@ -170,7 +170,8 @@ def main(argv=None) -> None:
     max_iters = args.max_iters or epochs * iters_per_epoch
     log_iters = tr.get("log_iters", 10)
     logger.info(f"train {len(train_loader.dataset)} samples ({world} card(s)), val "
-                f"{len(val_loader.dataset) if val_loader else 0}, window {build_transforms(cfg).window_size or 'as in the file'}, "
+                f"{len(val_loader.dataset) if val_loader else 0}, "
+                f"window {build_transforms(cfg).window_size or 'as in the files'}, "
                 f"{epochs} epochs x {iters_per_epoch} iters")
     for epoch in range(start_epoch, epochs):
         if iteration >= max_iters:

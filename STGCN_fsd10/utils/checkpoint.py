@@ -41,8 +41,10 @@ def sniff_file(path: str) -> str:
 
 def convert_command(path: str) -> str:
     """The exact command that turns a torch checkpoint into a .pdparams beside it."""
+    import shlex
     dst = os.path.splitext(path)[0] + ".pdparams"
-    return f"python {folder_path('tools', 'convert_weights.py')} --src {path} --dst {dst}"
+    script = folder_path("tools", "convert_weights.py")
+    return f"python {shlex.quote(script)} --src {shlex.quote(path)} --dst {shlex.quote(dst)}"
 
 
 def save_dir_atomic(dst: str, files: Dict[str, Any]) -> None:
@@ -78,7 +80,8 @@ def load_state_dict(path: str) -> Dict[str, Any]:
         raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), pass a .pdparams written by "
                         "paddle.save (convert torch files with tools/convert_weights.py)") from err
     if not isinstance(state, dict):
-        raise UserError(f"checkpoint {path} holds no state dict, pass a model.pdparams")
+        raise UserError(f"checkpoint {path} holds no state dict, pass a model.pdparams (if it is a torch "
+                        f"checkpoint, convert it: {convert_command(path)})")
     if any(k.startswith(("st_gcn_networks.", "data_bn.")) for k in state):  # yysijie names, not converted
         raise UserError(f"{path} has yysijie/st-gcn's torch parameter names (st_gcn_networks.*), not this "
                         f"model's (backbone.*), convert it: {convert_command(path)}")
