@@ -11,6 +11,8 @@ import math
 import paddle
 import paddle.nn as nn
 
+from .bn import BatchNorm3D
+
 MODES = ("THW", "TH", "T")
 
 
@@ -40,7 +42,7 @@ class MVF(nn.Layer):
             return
         c = self.num_fused
         self.shift_conv = _depthwise_conv3d(c, [3, 1, 1], [1, 0, 0])
-        self.bn = nn.BatchNorm3D(c, weight_attr=nn.initializer.Constant(1.0),
+        self.bn = BatchNorm3D(c, weight_attr=nn.initializer.Constant(1.0),
                                  bias_attr=nn.initializer.Constant(0.0))
         # MVFNet keeps `bn` in the state dict even with use_hs=False, but applies BN + h-swish only with it.
         self.activation = nn.Hardswish()

@@ -9,13 +9,14 @@ from typing import Sequence
 import paddle
 import paddle.nn as nn
 
+from .bn import BatchNorm2D
 from .mvf import MVF
 
 STAGE_BLOCKS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3)}
 
 
-def _bn(channels: int) -> nn.BatchNorm2D:
-    return nn.BatchNorm2D(channels, weight_attr=nn.initializer.Constant(1.0),
+def _bn(channels: int) -> BatchNorm2D:
+    return BatchNorm2D(channels, weight_attr=nn.initializer.Constant(1.0),
                           bias_attr=nn.initializer.Constant(0.0))
 
 

@@ -17,6 +17,18 @@ def run_script(*args: str, timeout: int = 600, threads: str = None) -> subproces
                           timeout=timeout)
 
 
+def run_cli(main, argv, capsys) -> tuple:
+    """Run a script's main(argv) in-process under run_main: (exit status, stdout, stderr lines)."""
+    from utils import run_main
+    code = 0
+    try:
+        run_main(lambda: main(argv))
+    except SystemExit as e:
+        code = e.code
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err.strip().splitlines()
+
+
 def build_lists(root: str) -> None:
     from tools.build_file_list import main
     argv = sys.argv

@@ -7,8 +7,9 @@ import paddle
 import pytest
 import torch
 
-from conftest import run_script
+from conftest import ROOT, run_cli, run_script
 from models import build_model
+from tools.convert_weights import convert
 from utils import UserError
 from utils.checkpoint import atomic_save_dir, convert_torch_state_dict, load_weights
 
@@ -56,19 +57,21 @@ def test_torchvision_resnet50_maps_into_mvf_stages(tmp_path):
     out = convert_torch_state_dict(sd, report=messages.append)
     assert "backbone.layer3.0.conv1.net.weight" in out and "backbone.layer2.0.conv1.weight" in out
     assert "fc.weight" in messages[0]
-    path = str(tmp_path / "resnet50.pth")
-    torch.save({"state_dict": {k: torch.from_numpy(np.asarray(v)) for k, v in sd.items()}}, path)
+    src, dst = str(tmp_path / "resnet50.pth"), str(tmp_path / "resnet50.pdparams")
+    torch.save({"state_dict": {k: torch.from_numpy(np.asarray(v)) for k, v in sd.items()}}, src)
+    convert(src, dst, log=lambda *_: None)
     logs = []
-    load_weights(small_model(), path, log=logs.append)
+    load_weights(small_model(), dst, log=logs.append)
     assert any("shift_conv" in m and "keeping its initialisation" in m for m in logs)
 
 
 def test_k400_head_is_reinitialised_with_warning(tmp_path):
-    path = str(tmp_path / "k400.pth")
-    torch.save({k: torch.from_numpy(np.asarray(v)) for k, v in torch_style(small_model(), classes=400).items()}, path)
+    src, dst = str(tmp_path / "k400.pth"), str(tmp_path / "k400.pdparams")
+    torch.save({k: torch.from_numpy(np.asarray(v)) for k, v in torch_style(small_model(), classes=400).items()}, src)
+    convert(src, dst, log=lambda *_: None)
     logs = []
     model = small_model(4)
-    load_weights(model, path, log=logs.append)
+    load_weights(model, dst, log=logs.append)
     assert any("re-initialised cls_head.new_fc" in m for m in logs)
     assert model.cls_head.new_fc.weight.shape == [2048, 4]
 
@@ -117,14 +120,76 @@ def test_resume_gives_the_same_weights(tiny_root, tmp_path):
     assert all(np.array_equal(wa[k].numpy(), wb[k].numpy()) for k in wa)
 
 
-def test_convert_weights_cli_drops_a_mismatched_head(tmp_path):
+def test_convert_weights_cli_drops_a_mismatched_head(tmp_path, capsys):
+    """--num_classes against a checkpoint of another class count: one line naming the dropped tensors and why."""
+    from tools.convert_weights import main
     src, dst = str(tmp_path / "R50_16x4.pth"), str(tmp_path / "out.pdparams")
     sd = {k: torch.from_numpy(np.asarray(v)) for k, v in torch_style(small_model(), classes=400).items()}
     torch.save({"meta": {}, "state_dict": sd}, src)
-    r = run_script("tools/convert_weights.py", "--src", src, "--dst", dst, "--num_classes", "101")
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert "400 classes" in r.stdout
+    code, out, _ = run_cli(main, ["--src", src, "--dst", dst, "--num_classes", "101"], capsys)
+    assert code == 0
+    line = [x for x in out.splitlines() if x.startswith("warning: dropped")]
+    assert len(line) == 1 and "cls_head.new_fc.weight [2048, 400]" in line[0] and "cls_head.new_fc.bias [400]" in line[0]
+    assert "400 classes" in line[0] and "--num_classes is 101" in line[0]
     out = paddle.load(dst)
     assert "cls_head.new_fc.weight" not in out and "backbone.layer4.2.conv1.w_conv.weight" in out
-    r = run_script("tools/convert_weights.py", "--src", str(tmp_path / "none.pth"), "--dst", dst)
-    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith("error: ")
+    code, _, err = run_cli(main, ["--src", str(tmp_path / "none.pth"), "--dst", dst], capsys)
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: --src")
+
+
+@pytest.mark.parametrize("kind,message", [
+    ("npy", "not a PyTorch checkpoint (a NumPy .npy array)"), ("text", "not a PyTorch checkpoint (a text file)"),
+    ("truncated", "not a PyTorch checkpoint (a truncated or damaged zip archive)"),
+    ("pdparams", "already a Paddle checkpoint (.pdparams), no conversion needed")])
+def test_convert_weights_refuses_files_that_are_not_torch_checkpoints(tmp_path, capsys, kind, message):
+    from tools.convert_weights import main
+    src = str(tmp_path / f"weights.{kind}")
+    if kind == "npy":
+        np.save(src, np.zeros(3))  # the name already ends in .npy
+    elif kind == "text":
+        open(src, "w").write("not weights\n")
+    elif kind == "truncated":
+        full = str(tmp_path / "full.pth")
+        torch.save({"w": torch.zeros(4)}, full)
+        open(src, "wb").write(open(full, "rb").read()[:300])
+    else:
+        paddle.save(small_model().state_dict(), src)
+    code, _, err = run_cli(main, ["--src", src, "--dst", str(tmp_path / "out.pdparams")], capsys)
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+    assert not os.path.exists(tmp_path / "out.pdparams")
+
+
+def test_pretrained_torch_checkpoint_gives_the_converter_command(tmp_path):
+    """load_weights (train/test/predict --pretrained, export --model_path) on a torch checkpoint: the
+    error names tools/convert_weights.py and the exact command; the legacy torch format too."""
+    for legacy in (False, True):
+        src = str(tmp_path / f"R50_16x4_{int(legacy)}.pth")
+        torch.save({"w": torch.zeros(2)}, src, _use_new_zipfile_serialization=not legacy)
+        with pytest.raises(UserError) as e:
+            load_weights(small_model(4), src, flag="--model_path")
+        msg = str(e.value)
+        cmd = (f"python {os.path.join(ROOT, 'tools', 'convert_weights.py')} --src {src} "
+               f"--dst {src[:-4]}.pdparams --num_classes 4")
+        assert "--model_path" in msg and "PyTorch checkpoint" in msg and cmd in msg and "\n" not in msg
+    for content in (b"hello", b"\x93NUMPY..."):
+        bad = tmp_path / "bad.pdparams"
+        bad.write_bytes(content)
+        with pytest.raises(UserError, match="not a Paddle checkpoint"):
+            load_weights(small_model(4), str(bad))
+
+
+@pytest.mark.parametrize("script", ["test.py", "predict.py", "export_model.py"])
+def test_scripts_refuse_a_torch_checkpoint_with_one_line(tmp_path, capsys, mini_root, script):
+    import importlib.util
+    src = str(tmp_path / "R50_16x4.pth")
+    torch.save({"w": torch.zeros(2)}, src)
+    spec = importlib.util.spec_from_file_location(f"mvf_script_{script[:-3]}", os.path.join(ROOT, script))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    lite = os.path.join(ROOT, "configs", "mvf_r50_lite.yaml")
+    frames = os.path.join(mini_root, "rawframes", "MoveUp", "v_MoveUp_g01_c01")
+    argv = {"test.py": ["--config", lite, "--dataset_root", mini_root, "--pretrained", src, "--device", "cpu"],
+            "predict.py": ["--config", lite, "--video", frames, "--pretrained", src, "--device", "cpu"],
+            "export_model.py": ["--config", lite, "--model_path", src, "--save_dir", str(tmp_path / "inf")]}[script]
+    code, _, err = run_cli(mod.main, argv, capsys)
+    assert code == 2 and len(err) == 1 and "tools/convert_weights.py --src " + src in err[0], err

@@ -1,6 +1,8 @@
 """Reader, validator, list builder, frame extractor, and their user errors."""
 import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -95,3 +97,18 @@ def test_build_rawframes_from_avi_and_resume(tmp_path):
     assert "2 already extracted, 0 to do" in r.stdout
     r = run_script("tools/build_rawframes.py", "--src_dir", str(tmp_path / "none"), "--out_dir", str(tmp_path))
     assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith("error: no *.avi")
+
+
+def test_default_paths_resolve_against_the_folder(tmp_path, monkeypatch):
+    """`cd /tmp && python <folder>/test.py`: the default --config and the config's relative dataset_root /
+    pretrained resolve against the PaddleMVF folder, not the current directory."""
+    from conftest import ROOT
+    from utils import DEFAULT_CONFIG, load_config
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(DEFAULT_CONFIG)
+    assert cfg["data"]["dataset_root"] == os.path.join(ROOT, "data", "ucf101")
+    assert cfg["train"]["pretrained"] == os.path.join(ROOT, "pretrained", "paddle_mvf.pdparams")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "test.py"), "--device", "cpu"], cwd=str(tmp_path),
+                       capture_output=True, text=True, timeout=300)
+    err = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and err[-1].startswith("error: list file " + os.path.join(ROOT, "data", "ucf101")), err

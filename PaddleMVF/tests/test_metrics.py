@@ -26,6 +26,16 @@ def test_mean_class_accuracy_counts_predicted_only_classes_as_zero():
     assert mean_class_accuracy(scores, [0, 0, 1]) == pytest.approx(0.5)
 
 
+def test_metrics_match_official_run():
+    """MVFNet accuracy.py mean_class_accuracy / top_k_accuracy, values of the official run (fixture)."""
+    import json
+    import os
+    with open(os.path.join(os.path.dirname(__file__), "fixtures", "mvfnet_official.json")) as f:
+        case = json.load(f)["metrics"]
+    m = evaluate(np.array(case["scores"]), case["labels"])
+    assert m["mean_class_acc"] == pytest.approx(case["mean_class_accuracy"]) and m["top1"] == pytest.approx(case["top1"])
+
+
 def test_warmup_cosine_per_iteration():
     sched = WarmupCosine(1.0, total_iters=100, warmup_iters=10)
     lrs = []

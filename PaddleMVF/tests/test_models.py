@@ -79,3 +79,26 @@ def test_mvf_modes(mode, share, convs):
     assert mvf(paddle.rand([4, 16, 3, 3])).shape == [4, 16, 3, 3]
     with pytest.raises(ValueError):
         MVF(paddle.nn.Identity(), 2, 16, mode="HW")
+
+
+@pytest.mark.parametrize("dims", [4, 5])
+def test_bn_running_variance_follows_torch_unbiased_update(dims):
+    """MVFNet trains with torch.nn.BatchNorm2d/3d (codes/models/backbones/resnet.py, modules/MVF.py): in
+    train mode the running variance moves towards the UNBIASED batch variance (x n/(n-1)); Paddle's own
+    update uses the biased one. models/bn.py restores torch's rule; normalisation and running mean unchanged."""
+    from models.bn import BatchNorm2D, BatchNorm3D
+    x = np.random.RandomState(0).randn(*([4, 3, 5, 5] if dims == 4 else [2, 3, 2, 5, 5])).astype("float32")
+    bn = (BatchNorm2D if dims == 4 else BatchNorm3D)(3)
+    bn.train()
+    out = bn(paddle.to_tensor(x)).numpy()
+    axes = tuple(i for i in range(dims) if i != 1)
+    n = x.size // 3
+    np.testing.assert_allclose(bn._variance.numpy(), 0.9 + 0.1 * x.var(axis=axes) * n / (n - 1), rtol=1e-5)
+    np.testing.assert_allclose(bn._mean.numpy(), 0.1 * x.mean(axis=axes), atol=1e-6)
+    shape = [1, 3] + [1] * (dims - 2)
+    ref = (x - x.mean(axis=axes).reshape(shape)) / np.sqrt(x.var(axis=axes).reshape(shape) + 1e-5)
+    np.testing.assert_allclose(out, ref, atol=1e-5)  # normalised with the biased batch variance
+    bn.eval()
+    np.testing.assert_allclose(bn(paddle.to_tensor(x)).numpy(),
+                               (x - bn._mean.numpy().reshape(shape)) / np.sqrt(bn._variance.numpy().reshape(shape)
+                                                                               + 1e-5), atol=1e-5)

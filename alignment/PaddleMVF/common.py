@@ -22,13 +22,16 @@ PADDLE_WEIGHTS = os.path.join(DATA, "mvfnet_random.pdparams")
 NUM_CLASSES, SEGMENTS, VIEWS, SIDE = 101, 4, 2, 64
 LR, MOMENTUM, WEIGHT_DECAY, STEPS = 1e-3, 0.9, 5e-4, 5
 STEP5_LR = 1e-4  # train mode, float64: see step5_train_mode/paddle_train_mode.py
-# step 5 also compares these after the 5 train-mode steps (torch names; Paddle: running_mean -> _mean,
-# new_fc.weight transposed). Running variances are left out: Paddle updates them with the biased batch
-# variance, torch with the unbiased one (README, step 5).
+# step 5 also compares these after the 5 train-mode steps (torch names; Paddle: running_mean/var ->
+# _mean/_variance, new_fc.weight transposed). The running variances check PaddleMVF/models/bn.py, which
+# gives Paddle torch's unbiased running-variance update (README, step 5).
 STEP5_TENSORS = {
     "bn1_running_mean": "backbone.bn1.running_mean",
+    "bn1_running_var": "backbone.bn1.running_var",
     "mvf_bn_running_mean": "backbone.layer4.2.conv1.bn.running_mean",
+    "mvf_bn_running_var": "backbone.layer4.2.conv1.bn.running_var",
     "layer4_bn3_running_mean": "backbone.layer4.2.bn3.running_mean",
+    "layer4_bn3_running_var": "backbone.layer4.2.bn3.running_var",
     "mvf_shift_conv_weight": "backbone.layer3.0.conv1.shift_conv.weight",
     "new_fc_weight": "cls_head.new_fc.weight",
     "new_fc_bias": "cls_head.new_fc.bias",

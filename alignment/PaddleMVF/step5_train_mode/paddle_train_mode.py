@@ -40,6 +40,6 @@ for i in range(common.STEPS):
     out[f"loss_{i}"] = loss.numpy()
 sd = model.state_dict()
 for key, name in common.STEP5_TENSORS.items():
-    value = sd[name.replace("running_mean", "_mean")].numpy()
+    value = sd[name.replace("running_mean", "_mean").replace("running_var", "_variance")].numpy()
     out[key] = value.T if name.endswith("new_fc.weight") else value
 common.save("step5_train_mode", "train_mode", "paddle", out)
