@@ -1,22 +1,40 @@
 """Export to a Paddle Inference model (softmax inside, dynamic batch) and optionally ONNX.
 
-    python export_model.py --config configs/2001.yaml --model_path output/best_model/model.pdparams --save_dir inference
+    python export_model.py --model_path output/best_model/model.pdparams --save_dir inference
+    python export_model.py --config configs/2001.yaml --model_path pretrained/xsub.pdparams --onnx True
+Writes <save_dir>/model.json (Paddle 3; model.pdmodel on Paddle 2) + model.pdiparams, config.yaml (the resolved
+config: infer.py reads frames, input streams, pre-normalisation and class names from it) and, with --onnx True,
+model.onnx checked against Paddle. Each file is written under a temporary name, then renamed.
 """
 import argparse
-import json
 import os
-import sys
+import shutil
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from utils import ArgumentParser, UserError, folder_path, run_main, str2bool
+from utils.config import load_config, resolve_config, save_config
 
-from utils import UserError, folder_path, load_config, load_pretrained, run_main, str2bool  # noqa: E402
+
+def _onnx(prefix: str, model, data_shape) -> float:
+    """paddle2onnx of the saved model, checked against the Paddle model on a random batch; the max abs diff."""
+    import numpy as np
+    import onnxruntime as ort
+    import paddle
+    import paddle2onnx
+    model_file = prefix + ('.json' if os.path.exists(prefix + '.json') else '.pdmodel')
+    paddle2onnx.export(model_file, prefix + '.pdiparams', prefix + '.onnx', opset_version=13,
+                       enable_onnx_checker=True)
+    x = np.random.RandomState(0).randn(2, *data_shape).astype('float32')
+    ref = model(paddle.to_tensor(x)).numpy()
+    out = ort.InferenceSession(prefix + '.onnx', providers=['CPUExecutionProvider']).run(None, {'x': x})[0]
+    return float(np.abs(out - ref).max())
 
 
 def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
-    """Write <save_dir>/model.{json|pdmodel,pdiparams} (+ model.onnx) and infer_cfg.json; returns the prefix."""
-    import numpy as np
+    """Write the inference model, config.yaml (and model.onnx) into save_dir; returns the model prefix."""
     import paddle
+
     from models import build_model
+    from utils.checkpoint import load_pretrained
 
     class Exported(paddle.nn.Layer):
         def __init__(self, net):
@@ -27,48 +45,45 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
             return paddle.nn.functional.softmax(self.net(x), axis=-1)
 
     net = build_model(cfg)
-    if load_pretrained(net, model_path):
-        raise UserError(f'the classifier of {model_path} does not have num_class={cfg["num_class"]} outputs, '
-                        'check --config')
-    net.eval()
+    load_pretrained(net, model_path, logger=_Silent(), flag='--model_path')  # another class count: an error
     model = Exported(net)
     model.eval()
     spec = [paddle.static.InputSpec([None] + list(cfg['data_shape']), 'float32', 'x')]
     static = paddle.jit.to_static(model, input_spec=spec, full_graph=True)
-    os.makedirs(save_dir, exist_ok=True)
-    prefix = os.path.join(save_dir, 'model')
-    paddle.jit.save(static, prefix)
-    # what infer.py needs to preprocess raw skeletons: frames kept, input streams and whether the reader
-    # pre-normalises (dataset_args.transform: the official x-view configs do)
-    with open(os.path.join(save_dir, 'infer_cfg.json'), 'w') as f:
-        json.dump({'model_type': cfg['model_type'], 'num_class': cfg['num_class'], 'data_shape': cfg['data_shape'],
-                   'dataset': cfg.get('dataset'), 'inputs': cfg['dataset_args'].get('inputs', 'JVB'),
-                   'transform': bool(cfg['dataset_args'].get('transform', False))}, f, indent=2)
-    print(f'Model is saved in {save_dir}.')
-    if onnx:
-        import onnxruntime as ort
-        import paddle2onnx
-        model_file = prefix + ('.json' if os.path.exists(prefix + '.json') else '.pdmodel')
-        paddle2onnx.export(model_file, prefix + '.pdiparams', prefix + '.onnx', opset_version=13,
-                           enable_onnx_checker=True)
-        x = np.random.RandomState(0).randn(2, *cfg['data_shape']).astype('float32')
-        ref = model(paddle.to_tensor(x)).numpy()
-        out = ort.InferenceSession(prefix + '.onnx', providers=['CPUExecutionProvider']).run(None, {'x': x})[0]
-        diff = float(np.abs(out - ref).max())
-        print(f'ONNX model is saved in {prefix}.onnx, max abs diff to Paddle: {diff:.2e}')
-        if diff > 1e-4:
+    tmp = os.path.join(save_dir, f'export.tmp-{os.getpid()}')
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        paddle.jit.save(static, os.path.join(tmp, 'model'))
+        diff = _onnx(os.path.join(tmp, 'model'), model, cfg['data_shape']) if onnx else None
+        if diff is not None and diff > 1e-4:
             raise RuntimeError(f'ONNX export differs from Paddle by {diff}')
-    return prefix
+        save_config(cfg, tmp)
+        for name in sorted(os.listdir(tmp)):  # each file renamed into place: never a half-written model file
+            os.replace(os.path.join(tmp, name), os.path.join(save_dir, name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f'Model is saved in {save_dir}.')
+    if diff is not None:
+        print(f'ONNX model is saved in {os.path.join(save_dir, "model.onnx")}, max abs diff to Paddle: {diff:.2e}')
+    return os.path.join(save_dir, 'model')
+
+
+class _Silent:
+    def info(self, line: str) -> None:
+        if line.startswith('warning:'):
+            print(line)
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--config', default=None, help='default: config.yaml beside --model_path')
     p.add_argument('--model_path', default=folder_path('output/best_model/model.pdparams'))
     p.add_argument('--save_dir', default=folder_path('inference'))
     p.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx (paddle2onnx)')
     args = p.parse_args(argv)
-    cfg = load_config(args.config)
+    cfg = load_config(resolve_config(args.config, args.model_path, '--model_path'))
+    if os.path.exists(args.save_dir) and not os.path.isdir(args.save_dir):
+        raise UserError(f'--save_dir {args.save_dir} is a file, pass a directory for the exported model')
     import paddle
     paddle.set_device('cpu')
     export(cfg, args.model_path, args.save_dir, args.onnx)

@@ -1,61 +1,72 @@
 """Paddle Inference (or ONNX Runtime) on an exported EfficientGCN; any batch size.
 
-    python infer.py --model_dir inference --input_file sample.skeleton
-    python infer.py --model_dir inference --data_file eval_data.npy --label_file eval_label.pkl --batch_size 16
+    python infer.py --model_dir inference --input_file S001C001P001R001A001.skeleton
+    python infer.py --model_dir inference --input_file eval_data.npy --label_file eval_label.pkl -b 16 \
+        --save_results out/results.json
+Prints every prediction (`Current video file:`, top-1 class id and name, score, top-5), also with
+--enable_benchmark True (the timing report then comes last). The model's config is the export directory's
+config.yaml (frames kept, input streams, pre-normalisation of raw .skeleton files, class names); --config
+overrides it. Paddle's own logs (pass names, glog) are shown only with --verbose True.
 """
 import argparse
-import json
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import numpy as np  # noqa: E402
-
-from utils import UserError, run_main, str2bool  # noqa: E402
+from utils import ArgumentParser, UserError, positive_int, run_main, str2bool
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--model_dir', default=None, help='export directory (model.json|model.pdmodel, model.pdiparams)')
     p.add_argument('--model_file', default=None, help='model.json (Paddle 3) or model.pdmodel (Paddle 2)')
     p.add_argument('--params_file', default=None, help='model.pdiparams')
-    p.add_argument('--model_dir', default=None, help='folder of model.json|model.pdmodel + model.pdiparams')
+    p.add_argument('--onnx_file', default=None, help='ONNX model (default: <model dir>/model.onnx)')
     p.add_argument('--input_file', '--data_file', dest='input_file', default=None,
                    help='.skeleton file or [N, 3, T, 25, M] .npy')
     p.add_argument('--label_file', default=None, help='{phase}_label.pkl to report accuracy (seed interface)')
-    p.add_argument('-b', '--batch_size', type=int, default=1)
+    p.add_argument('-b', '--batch_size', type=positive_int, default=1)
     p.add_argument('--use_gpu', type=str2bool, default=False)
     p.add_argument('--enable_mkldnn', type=str2bool, default=False)
-    p.add_argument('--cpu_threads', type=int, default=1)
+    p.add_argument('--cpu_threads', type=positive_int, default=1)
     p.add_argument('--use_tensorrt', type=str2bool, default=False)
     p.add_argument('--precision', choices=['fp32', 'fp16', 'int8'], default='fp32')
     p.add_argument('--ir_optim', type=str2bool, default=True)
-    p.add_argument('--gpu_mem', type=int, default=8000)
+    p.add_argument('--gpu_mem', type=positive_int, default=8000)
     p.add_argument('--enable_benchmark', type=str2bool, default=False)
     p.add_argument('--backend', choices=['paddle', 'onnxruntime'], default='paddle')
+    p.add_argument('--save_results', default=None, help='write the predictions to this json')
+    p.add_argument('--config', default=None, help="default: the export directory's config.yaml")
+    p.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's own logs (glog, IR passes)")
     return p
 
 
-def resolve_model(args) -> tuple:
-    """(model_file, params_file), accepting .json for .pdmodel and the other way round."""
-    model_file, params_file = args.model_file, args.params_file
-    if args.model_dir:
-        model_file = model_file or next((os.path.join(args.model_dir, f) for f in ('model.json', 'model.pdmodel')
-                                         if os.path.exists(os.path.join(args.model_dir, f))), None)
-        params_file = params_file or os.path.join(args.model_dir, 'model.pdiparams')
-    if not model_file:
+def model_dir(args) -> str:
+    """The export directory: --model_dir, else the folder of --model_file (its config.yaml is the model's)."""
+    found = args.model_dir or (os.path.dirname(os.path.abspath(args.model_file)) if args.model_file else None)
+    if not found:
         raise UserError('no model given, pass --model_dir <export dir> or --model_file/--params_file')
+    return found
+
+
+def resolve_model(args) -> tuple:
+    """(model file, params file) for Paddle, (onnx file, None) for ONNX Runtime; .json and .pdmodel both work."""
+    model_dir_ = model_dir(args)
     if args.backend == 'onnxruntime':
-        model_file = os.path.splitext(model_file)[0] + '.onnx'
-    elif not os.path.exists(model_file):
+        onnx_file = args.onnx_file or os.path.join(model_dir_, 'model.onnx')
+        if not os.path.isfile(onnx_file):
+            raise UserError(f'{onnx_file} not found (--onnx_file), export with `export_model.py --onnx True` or run '
+                            'paddle2onnx on the export directory')
+        return onnx_file, None
+    model_file = args.model_file or next((os.path.join(model_dir_, f) for f in ('model.json', 'model.pdmodel')
+                                          if os.path.exists(os.path.join(model_dir_, f))), None)
+    if model_file and not os.path.exists(model_file):
         stem, ext = os.path.splitext(model_file)
         other = stem + ('.pdmodel' if ext == '.json' else '.json')
         model_file = other if os.path.exists(other) else model_file
-    params_file = params_file or os.path.splitext(model_file)[0] + '.pdiparams'
-    for f in [model_file] + ([params_file] if args.backend == 'paddle' else []):
-        if not os.path.exists(f):
-            raise UserError(f'{f} not found, export the model first (export_model.py'
-                            f'{" --onnx True" if f.endswith(".onnx") else ""})')
+    params_file = args.params_file or os.path.join(model_dir_, 'model.pdiparams')
+    for f in (model_file or os.path.join(model_dir_, 'model.json'), params_file):
+        if not os.path.isfile(f):
+            raise UserError(f'{f} not found (--model_dir/--model_file/--params_file), export the model first with '
+                            'export_model.py')
     return model_file, params_file
 
 
@@ -63,17 +74,19 @@ class Predictor:
     """One interface over Paddle Inference and ONNX Runtime: run([B, I, C, T, V, M]) -> probabilities."""
 
     def __init__(self, args):
-        model_file, params_file = resolve_model(args)
-        self.backend, self.model_file = args.backend, model_file
-        self.config = None
+        self.model_file, params_file = resolve_model(args)
+        self.backend, self.config = args.backend, None
         if self.backend == 'onnxruntime':
             import onnxruntime as ort
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = args.cpu_threads
-            self.sess = ort.InferenceSession(model_file, opts, providers=['CPUExecutionProvider'])
+            opts.log_severity_level = 0 if args.verbose else 3
+            self.sess = ort.InferenceSession(self.model_file, opts, providers=['CPUExecutionProvider'])
+            self.config = {'runtime_device': 'cpu', 'backend': 'onnxruntime',
+                           'cpu_math_library_num_threads': args.cpu_threads}
             return
         from paddle import inference
-        config = inference.Config(model_file, params_file)
+        config = inference.Config(self.model_file, params_file)
         if args.use_gpu:
             config.enable_use_gpu(args.gpu_mem, 0)
             if args.use_tensorrt:
@@ -89,15 +102,17 @@ class Predictor:
             else:
                 config.disable_mkldnn()  # on by default in Paddle 3
         config.switch_ir_optim(args.ir_optim)
-        if model_file.endswith('.pdmodel'):
+        if self.model_file.endswith('.pdmodel'):
             config.enable_memory_optim()  # breaks create_predictor on PIR (.json) models in 3.3
         config.switch_use_feed_fetch_ops(False)
+        if not args.verbose:
+            config.disable_glog_info()  # no IR pass names
         self.config = config
         self.predictor = inference.create_predictor(config)
         self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
         self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
 
-    def run(self, x: np.ndarray) -> np.ndarray:
+    def run(self, x):
         if self.backend == 'onnxruntime':
             return self.sess.run(None, {self.sess.get_inputs()[0].name: x})[0]
         self.input.reshape(list(x.shape))
@@ -106,47 +121,55 @@ class Predictor:
         return self.output.copy_to_cpu()
 
 
-def main(argv=None) -> None:
-    args = get_parser().parse_args(argv)
-    if not args.input_file:
-        raise UserError('no input, pass --input_file <.skeleton|.npy> (or --data_file)')
-    if args.batch_size < 1:
-        raise UserError(f'--batch_size must be >= 1, got {args.batch_size}')
-    if args.use_gpu:
-        import paddle
-        if not (paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0):
-            raise UserError('--use_gpu True but paddle sees no GPU, use --use_gpu False')
-    from datasets.feeder import load_input_file
-    from datasets.transforms import Compose, MultiInput, TakeFirstFrames
+def predictions(prob, names, start: int, class_names) -> list:
+    """One result entry per row of prob: name, top-1 id/name/score, top-5 ids and scores."""
+    import numpy as np
+    if prob.shape[1] != len(class_names):
+        raise UserError(f'the model outputs {prob.shape[1]} classes but its config has num_class {len(class_names)}'
+                        ', pass the --config the model was exported with')
+    if not np.isfinite(prob).all():
+        raise UserError(f'the model gave non-finite scores for {names[start]}, re-export a trained checkpoint')
+    out = []
+    for i, p in enumerate(prob):
+        top5 = np.argsort(-p, kind='stable')[:5]
+        out.append({'name': names[start + i], 'class_id': int(top5[0]), 'class_name': class_names[int(top5[0])],
+                    'score': float(p[top5[0]]), 'top5_ids': [int(c) for c in top5],
+                    'top5_scores': [float(p[c]) for c in top5]})
+    return out
 
+
+def print_result(r: dict) -> None:
+    print(f'Current video file: {r["name"]}')
+    print(f'\ttop-1 class: {r["class_id"]}')
+    print(f'\ttop-1 class name: {r["class_name"]}')
+    print(f'\ttop-1 score: {r["score"]}')
+    print('\ttop-5: ' + ', '.join(f'{c}:{s:.6f}' for c, s in zip(r['top5_ids'], r['top5_scores'])))
+
+
+def _autolog(args, predictor, data_shape):
+    try:
+        import auto_log
+    except ImportError:
+        from utils import auto_log
+    return auto_log.AutoLogger(
+        model_name='EfficientGCN', model_precision=args.precision, batch_size=args.batch_size,
+        data_shape=[args.batch_size] + list(data_shape), save_path=None, inference_config=predictor.config,
+        pids=os.getpid(), process_name=None, gpu_ids=None,
+        time_keys=['preprocess_time', 'inference_time', 'postprocess_time'], warmup=1)
+
+
+def run(args, cfg, data, names) -> tuple:
+    """(results, autolog): every sample through the predictor; benchmark mode repeats the set (at least 3 batches) for the timings."""
+    import numpy as np
+
+    from datasets.transforms import build_transform
+    from utils.config import class_names
     predictor = Predictor(args)
-    cfg_path = os.path.join(os.path.dirname(os.path.abspath(predictor.model_file)), 'infer_cfg.json')
-    if not os.path.isfile(cfg_path):
-        raise UserError(f'{cfg_path} not found; it is written by export_model.py next to the model, re-export')
-    with open(cfg_path) as f:
-        infer_cfg = json.load(f)
-    transform = Compose([TakeFirstFrames(infer_cfg['data_shape'][2]), MultiInput(infer_cfg['inputs'])])
-    if args.input_file.endswith('.skeleton') and 'transform' not in infer_cfg:
-        raise UserError(f'{cfg_path} does not say whether the model was trained on pre-normalised skeletons '
-                        '(written by an older export_model.py), re-export the model with export_model.py')
-    # raw .skeleton: the reader of the training data, pre-normalised when the config's dataset_args.transform
-    # is set (the official x-view configs), so that the model sees the skeletons it was trained on
-    data, names, labels = load_input_file(args.input_file, args.label_file, bool(infer_cfg.get('transform')))
-    print('Inference model(EfficientGCN)...')
-    autolog = None
-    if args.enable_benchmark:
-        try:
-            import auto_log
-        except ImportError:
-            from utils import auto_log
-        autolog = auto_log.AutoLogger(
-            model_name='EfficientGCN', model_precision=args.precision, batch_size=args.batch_size,
-            data_shape=[args.batch_size] + infer_cfg['data_shape'], save_path=None,
-            inference_config=predictor.config, pids=os.getpid(), process_name=None,
-            gpu_ids=None, time_keys=['preprocess_time', 'inference_time', 'postprocess_time'], warmup=1)
-    # benchmark: run the set at least 3 times so there are more batches than warm-up ones
+    labels_of = class_names(cfg)
+    transform = build_transform(cfg['dataset_args']['num_frame'], cfg['dataset_args']['inputs'])
+    autolog = _autolog(args, predictor, cfg['data_shape']) if args.enable_benchmark else None
     repeats = max(1, -(-3 // max(1, -(-len(data) // args.batch_size)))) if autolog else 1
-    predictions = []
+    results = []
     for rep in range(repeats):
         for start in range(0, len(data), args.batch_size):
             if autolog:
@@ -157,22 +180,46 @@ def main(argv=None) -> None:
             prob = predictor.run(x)
             if autolog:
                 autolog.times.stamp()
-            cls, score = prob.argmax(1), prob.max(1)
+            batch = predictions(prob, names, start, labels_of)
             if autolog:
                 autolog.times.end(stamp=True)
             if rep == 0:
-                predictions.extend(cls.tolist())
-            if not autolog:
-                for i in range(len(cls)):
-                    print(f'Current video file: {names[start + i]}')
-                    print(f'\ttop-1 class: {int(cls[i])}')
-                    print(f'\ttop-1 score: {float(score[i])}')
+                results.extend(batch)
+    return results, autolog
+
+
+def main(argv=None) -> None:
+    args = get_parser().parse_args(argv)
+    if not args.verbose:
+        os.environ.setdefault('GLOG_minloglevel', '3')  # before paddle is imported: no glog lines
+    if not args.input_file:
+        raise UserError('no input, pass --input_file <.skeleton|.npy> (or --data_file)')
+    if args.use_gpu:
+        import paddle
+        if not (paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0):
+            raise UserError('--use_gpu True but paddle sees no GPU, use --use_gpu False')
+    from datasets.feeder import load_input_file
+    from utils.config import load_config, resolve_config
+    model_file = resolve_model(args)[0]
+    cfg = load_config(resolve_config(args.config, model_dir(args), '--model_dir'))
+    # raw .skeleton: the reader of the training data, pre-normalised when the config's dataset_args.transform
+    # is set (the official x-view configs), so that the model sees the skeletons it was trained on
+    data, names, labels = load_input_file(args.input_file, args.label_file, cfg['dataset_args']['transform'])
+    print('Inference model(EfficientGCN)...')
+    results, autolog = run(args, cfg, data, names)
+    for r in results:
+        print_result(r)
     if labels is not None:
-        print(f'Infer Mean Accuracy: {float(np.mean(np.array(predictions) == labels)):.4f} '
-              f'({len(labels)} samples)')
+        import numpy as np
+        accuracy = float(np.mean(np.array([r['class_id'] for r in results]) == labels))
+        print(f'Infer Mean Accuracy: {accuracy:.4f} ({len(labels)} samples)')
+    if args.save_results:
+        from utils import write_json
+        write_json(args.save_results, {'model': model_file, 'backend': args.backend,
+                                              'precision': args.precision, 'input_file': args.input_file,
+                                              'results': results})
+        print(f'results saved to {args.save_results}')
     if autolog:
-        if hasattr(autolog, 'sample_memory'):
-            autolog.sample_memory()
         autolog.report()
 
 

@@ -1,19 +1,20 @@
 """Predict the action of one skeleton sample (a raw NTU .skeleton file, or one row of a .npy).
 
-    python predict.py --config configs/2001.yaml --pretrained output/best_model/model.pdparams \
-        --input_file S001C001P001R001A001.skeleton --save_vis True
+    python predict.py --pretrained output/best_model/model.pdparams --input_file S001C001P001R001A001.skeleton \
+        --save_vis True
+Prints the class id, its name (the config's class_names list) and score, and the top-5. The config is the one
+saved beside the checkpoint (config.yaml) unless --config is given.
 --save_vis writes <save_dir>/<name>.png: the 3D skeleton at a few frames and the ST-Joint attention maps
 (frames x joints, mean over channels) of every attention layer of the main stream.
 """
 import argparse
+import io
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from utils import UserError, folder_path, load_config, load_pretrained, run_main, set_device, str2bool  # noqa: E402
+from utils import ArgumentParser, UserError, folder_path, non_negative_int, run_main, set_device, str2bool
+from utils.config import class_names, load_config, resolve_config
 
 
 def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
@@ -21,6 +22,7 @@ def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
+
     from models.graph import NTU_EDGES_1BASED
     present = np.where(np.abs(skeleton).sum((0, 2, 3)) > 0)[0]
     frames = present[np.linspace(0, len(present) - 1, 4).astype(int)] if len(present) else [0]
@@ -53,36 +55,42 @@ def draw(skeleton: np.ndarray, attention: dict, title: str, path: str) -> None:
         fig.colorbar(im, ax=ax)
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format='png', dpi=80)
     plt.close(fig)
+    from utils.atomic_io import write_file_atomic
+    write_file_atomic(path, buffer.getvalue())
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
-    p.add_argument('--pretrained', default=folder_path('output/best_model/model.pdparams'))
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--config', default=None, help='default: config.yaml beside --pretrained')
+    p.add_argument('--pretrained', default=folder_path('output/best_model/model.pdparams'),
+                   help='.pdparams or a checkpoint directory')
     p.add_argument('--input_file', required=True, help='.skeleton file or [N, 3, T, 25, M] .npy')
-    p.add_argument('--index', type=int, default=0, help='sample index in a .npy')
+    p.add_argument('--index', type=non_negative_int, default=0, help='sample index in a .npy')
     p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
     p.add_argument('--save_vis', type=str2bool, default=False)
-    p.add_argument('--save_dir', default=folder_path('output/vis'))
+    p.add_argument('--save_dir', default=folder_path('output/vis'), help='created when missing')
     args = p.parse_args(argv)
-    cfg = load_config(args.config)
+    cfg = load_config(resolve_config(args.config, args.pretrained, '--pretrained'))
     set_device(args.device)
     import paddle
+
     from datasets.feeder import load_input_file
-    from datasets.transforms import Compose, MultiInput, TakeFirstFrames
+    from datasets.transforms import build_transform
     from models import build_model
+    from utils.checkpoint import load_pretrained
 
     # a raw .skeleton goes through the reader exactly as for the training data (pre-normalised for x-view)
-    data, names, _ = load_input_file(args.input_file, transform=bool(cfg['dataset_args'].get('transform', False)))
-    if not 0 <= args.index < len(data):
+    data, names, _ = load_input_file(args.input_file, transform=cfg['dataset_args']['transform'])
+    if args.index >= len(data):
         raise UserError(f'--index {args.index} out of range, {args.input_file} has {len(data)} samples')
     sample = np.asarray(data[args.index])
-    num_frame = cfg['data_shape'][2]
-    x = Compose([TakeFirstFrames(num_frame), MultiInput(cfg['dataset_args'].get('inputs', 'JVB'))])(sample)
+    num_frame = cfg['dataset_args']['num_frame']
+    x = build_transform(num_frame, cfg['dataset_args']['inputs'])(sample)
     model = build_model(cfg)
-    load_pretrained(model, args.pretrained)
+    load_pretrained(model, args.pretrained, logger=_Quiet())  # another class count than the config: an error
     model.eval()
     attention = {}
     for name, layer in model.main_stream.named_children():
@@ -91,14 +99,22 @@ def main(argv=None) -> None:
                 lambda _l, _i, out, name=name: attention.__setitem__(name, out.numpy()))
     with paddle.no_grad():
         prob = paddle.nn.functional.softmax(model(paddle.to_tensor(x[None])), -1).numpy()[0]
-    cls = int(prob.argmax())
-    print(f'{names[args.index]}: class {cls} (A{cls + 1:03d}), score {prob[cls]:.4f}')
+    cls, labels = int(prob.argmax()), class_names(cfg)
+    top5 = np.argsort(-prob, kind='stable')[:5]
+    print(f'{names[args.index]}: class {cls} ({labels[cls]}), score {prob[cls]:.4f}')
+    print('top-5: ' + ', '.join(f'{c} {labels[c]} {prob[c]:.4f}' for c in top5))
     if args.save_vis:
-        os.makedirs(args.save_dir, exist_ok=True)
         path = os.path.join(args.save_dir, os.path.splitext(os.path.basename(names[args.index]))[0] + '.png')
         maps = {k: v[0].mean(0) for k, v in attention.items()}  # person 0, mean over channels -> [T', V]
-        draw(sample[:, :num_frame], maps, f'{names[args.index]}: class {cls}, score {prob[cls]:.3f}', path)
+        draw(sample[:, :num_frame], maps, f'{names[args.index]}: {labels[cls]} ({cls}), score {prob[cls]:.3f}',
+             path)
         print(f'visualisation saved to {path}')
+
+
+class _Quiet:
+    def info(self, line: str) -> None:
+        if line.startswith('warning:'):
+            print(line)
 
 
 if __name__ == '__main__':

@@ -9,11 +9,8 @@ truncated file, and one sample from the official ignore list.
 """
 import argparse
 import os
-import sys
 
 import numpy as np
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # A standing body, metres (x right, y up), NTU joint order 0..24.
 BASE_POSE = np.array([

@@ -8,9 +8,13 @@ import logging
 import math
 import os
 import pickle
+import shutil
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+
+from utils import UserError
+from utils.atomic_io import write_file_atomic
 
 MAX_FRAME = 300
 MAX_BODY_KINECT = 4
@@ -33,6 +37,8 @@ class BadSkeletonFile(ValueError):
 
 def parse_name(name: str) -> Dict[str, int]:
     """'S001C002P003R002A013' -> setup, camera, subject, replication, action (1-based as in the name)."""
+    if len(name) != 20 or [name[i] for i in (0, 4, 8, 12, 16)] != list('SCPRA'):
+        raise BadSkeletonFile(f'{name} is not an NTU name SsssCcccPpppRrrrAaaa')
     try:
         return {'setup': int(name[1:4]), 'camera': int(name[5:8]), 'subject': int(name[9:12]),
                 'replication': int(name[13:16]), 'action': int(name[17:20])}
@@ -47,8 +53,11 @@ def read_skeleton(path: str) -> np.ndarray:
     4-body buffer), but a bad file raises BadSkeletonFile instead of crashing the whole generation, and bodies
     beyond the 4th / frames beyond the 300th are ignored (the official buffer would raise an IndexError).
     """
-    with open(path) as f:
-        tokens = [line.split() for line in f]
+    try:
+        with open(path, encoding='utf-8') as f:
+            tokens = [line.split() for line in f]
+    except UnicodeDecodeError:
+        raise BadSkeletonFile(f'{path} is not a text .skeleton file (binary content)')
     pos = 0
 
     def next_line() -> List[str]:
@@ -132,9 +141,11 @@ def load_ignore_list(path: str = IGNORE_FILE) -> set:
         return {line.strip() for line in f if line.strip()}
 
 
-def list_samples(raw_dirs: Sequence[str], benchmark: str, phase: str, ignored: set) -> List[Tuple[str, int]]:
-    """(path, label) of every sample of the benchmark/phase; NTU-60 benchmarks only use setups 1-17."""
-    samples = []
+def list_samples(raw_dirs: Sequence[str], benchmark: str, phase: str, ignored: set
+                 ) -> Tuple[List[Tuple[str, int]], List[str]]:
+    """(path, label) of every sample of the benchmark/phase (NTU-60 benchmarks only use setups 1-17), and the
+    .skeleton files skipped because their name is not an NTU name SsssCcccPpppRrrrAaaa."""
+    samples, unnamed = [], []
     for raw_dir in raw_dirs:
         for fname in sorted(os.listdir(raw_dir)):
             if not fname.endswith('.skeleton'):
@@ -143,12 +154,13 @@ def list_samples(raw_dirs: Sequence[str], benchmark: str, phase: str, ignored: s
             try:
                 info = parse_name(name)
             except BadSkeletonFile:
+                unnamed.append(fname)
                 continue
             if name in ignored or (benchmark in ('ntu-xsub', 'ntu-xview') and info['setup'] > 17):
                 continue
             if is_train(info, benchmark) == (phase == 'train'):
                 samples.append((os.path.join(raw_dir, fname), info['action'] - 1))
-    return samples
+    return samples, unnamed
 
 
 def rotation_matrix(axis: np.ndarray, theta: float) -> np.ndarray:
@@ -224,54 +236,73 @@ def pre_normalize_sample(sample: np.ndarray, zaxis=(0, 1), xaxis=(8, 4)) -> np.n
     return np.ascontiguousarray(s.transpose(3, 1, 2, 0))
 
 
+def _write_phase(samples: List[Tuple[str, int]], out_dir: str, phase: str, transform: bool, log, progress: bool,
+                 desc: str) -> Dict[str, int]:
+    """Read every sample of a phase into {phase}_data.npy + {phase}_label.pkl under out_dir, bad files skipped and
+    counted. Written in a temporary folder, then renamed into place (a kill leaves the previous files)."""
+    from tqdm import tqdm
+    tmp_dir = os.path.join(out_dir, f'{phase}.tmp-{os.getpid()}')
+    os.makedirs(tmp_dir, exist_ok=True)
+    buffer = np.lib.format.open_memmap(os.path.join(tmp_dir, 'buffer.npy'), mode='w+', dtype=np.float32,
+                                       shape=(len(samples), 3, MAX_FRAME, NUM_JOINT, MAX_BODY))
+    names, labels, lengths, skipped = [], [], [], 0
+    for path, label in tqdm(samples, desc=desc, disable=not progress, mininterval=2):
+        try:
+            sample, length = read_sample(path, transform)
+        except BadSkeletonFile as e:
+            skipped += 1
+            log(f'skip: {e}')
+            continue
+        buffer[len(names)] = sample
+        names.append(os.path.basename(path)[:-len('.skeleton')])
+        labels.append(label)
+        lengths.append(length)
+    if not names:
+        del buffer
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise UserError(f'every {desc} file was bad ({skipped} skipped, see the skip: lines above), nothing was '
+                        'written: pass the folder(s) of complete NTU .skeleton files')
+    final = np.lib.format.open_memmap(os.path.join(tmp_dir, 'data.npy'), mode='w+', dtype=np.float32,
+                                      shape=(len(names),) + buffer.shape[1:])
+    for i in range(0, len(names), 1024):  # chunk by chunk: the full set does not fit in memory
+        final[i:i + 1024] = buffer[i:min(i + 1024, len(names))]
+    final.flush()
+    del final, buffer
+    os.replace(os.path.join(tmp_dir, 'data.npy'), os.path.join(out_dir, f'{phase}_data.npy'))
+    write_file_atomic(os.path.join(out_dir, f'{phase}_label.pkl'), pickle.dumps((names, labels, lengths)))
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    return {'written': len(names), 'skipped': skipped}
+
+
 def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: bool = False,
              ignore_file: str = IGNORE_FILE, logger: Optional[logging.Logger] = None,
              progress: bool = True) -> Dict[str, Dict[str, int]]:
     """Write {out_root}/{original|transformed}/{benchmark}/{train,eval}_data.npy + _label.pkl.
 
-    Returns per phase the number of samples written and skipped. Bad files are skipped and counted, never fatal.
+    Returns per phase the number of samples written and skipped. Bad files are skipped and counted, never fatal;
+    a missing folder or a phase left without any sample is a UserError.
     """
-    from tqdm import tqdm
     log = logger.info if logger else print
     benchmark = BENCHMARK_ALIASES.get(benchmark, benchmark)
     for d in raw_dirs:
         if not os.path.isdir(d):
-            raise FileNotFoundError(f'raw skeleton folder {d} not found')
+            raise UserError(f'raw skeleton folder {d} not found, pass the folder(s) holding the NTU .skeleton files '
+                            '(tools/ntu_reader.py --raw_dirs, or dataset_args.raw_dirs of the config for main.py -gd)')
     ignored = load_ignore_list(ignore_file)
     out_dir = os.path.join(out_root, 'transformed' if transform else 'original', benchmark)
+    plan = {phase: list_samples(raw_dirs, benchmark, phase, ignored) for phase in ('train', 'eval')}
+    unnamed = plan['train'][1]
+    if unnamed:
+        log(f'skip: {len(unnamed)} .skeleton files whose names are not NTU names SsssCcccPpppRrrrAaaa '
+            f'(e.g. {unnamed[0]})')
+    for phase, (samples, _) in plan.items():
+        if not samples:
+            raise UserError(f'no {benchmark} {phase} sample in {", ".join(raw_dirs)} ({len(unnamed)} files with '
+                            'other names), pass the folder(s) of the NTU .skeleton files')
     os.makedirs(out_dir, exist_ok=True)
     stats = {}
-    for phase in ('train', 'eval'):
-        samples = list_samples(raw_dirs, benchmark, phase, ignored)
-        data = np.lib.format.open_memmap(os.path.join(out_dir, f'{phase}_data.tmp.npy'), mode='w+',
-                                         dtype=np.float32, shape=(len(samples), 3, MAX_FRAME, NUM_JOINT, MAX_BODY))
-        names, labels, lengths, skipped = [], [], [], 0
-        for path, label in tqdm(samples, desc=f'{benchmark} {phase}', disable=not progress, mininterval=2):
-            try:
-                sample, length = read_sample(path, transform)
-            except BadSkeletonFile as e:
-                skipped += 1
-                log(f'skip: {e}')
-                continue
-            data[len(names)] = sample
-            names.append(os.path.basename(path)[:-len('.skeleton')])
-            labels.append(label)
-            lengths.append(length)
-        data.flush()
-        tmp_path, final_path = (os.path.join(out_dir, f'{phase}_data{s}.npy') for s in ('.tmp', ''))
-        if skipped:  # shrink to the samples kept, chunk by chunk (the full set does not fit in memory)
-            final = np.lib.format.open_memmap(final_path, mode='w+', dtype=np.float32,
-                                              shape=(len(names),) + data.shape[1:])
-            for i in range(0, len(names), 1024):
-                final[i:i + 1024] = data[i:min(i + 1024, len(names))]
-            final.flush()
-            del final, data
-            os.remove(tmp_path)
-        else:
-            del data
-            os.replace(tmp_path, final_path)
-        with open(os.path.join(out_dir, f'{phase}_label.pkl'), 'wb') as f:
-            pickle.dump((names, labels, lengths), f)
-        stats[phase] = {'written': len(names), 'skipped': skipped}
-        log(f'{benchmark} {phase}: {len(names)} samples written to {out_dir}, {skipped} bad files skipped')
+    for phase, (samples, _) in plan.items():
+        stats[phase] = _write_phase(samples, out_dir, phase, transform, log, progress, f'{benchmark} {phase}')
+        log(f'{benchmark} {phase}: {stats[phase]["written"]} samples written to {out_dir}, '
+            f'{stats[phase]["skipped"]} bad files skipped')
     return stats

@@ -78,3 +78,9 @@ class MultiInput:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.stack([f(x).astype(np.float64) for f in self.features]).astype(np.float32)
+
+
+def build_transform(num_frame: int, inputs: str) -> Compose:
+    """The per-sample pipeline of training, evaluation, predict.py and infer.py: the first num_frame frames, then
+    the J/V/B streams of `inputs` (official NTU_Feeder.__getitem__ + multi_input)."""
+    return Compose([TakeFirstFrames(num_frame), MultiInput(inputs)])

@@ -10,7 +10,7 @@ class STJointAtt(nn.Layer):
     """Pools over joints (-> frame descriptor) and over frames (-> joint descriptor), a shared bottleneck,
     then one sigmoid map per axis; the attention is their outer product."""
 
-    def __init__(self, channel: int, reduct_ratio: int = 2, bias: bool = True, **kwargs):
+    def __init__(self, channel: int, reduct_ratio: int, bias: bool):
         super().__init__()
         inner = channel // reduct_ratio
         self.fcn = nn.Sequential(nn.Conv2D(channel, inner, 1, bias_attr=None if bias else False),
@@ -32,7 +32,7 @@ class STJointAtt(nn.Layer):
 class AttentionLayer(nn.Layer):
     """act(BN(x * att(x)) + x)."""
 
-    def __init__(self, channel: int, act: nn.Layer, reduct_ratio: int = 2, bias: bool = True, **kwargs):
+    def __init__(self, channel: int, act: nn.Layer, reduct_ratio: int, bias: bool):
         super().__init__()
         self.att = STJointAtt(channel, reduct_ratio, bias)
         self.bn = BatchNorm2D(channel)

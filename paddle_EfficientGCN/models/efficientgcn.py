@@ -4,6 +4,7 @@ Block settings come from one B0 `block_args` list scaled by the compound coeffic
 (rescale_block), with Python's round-half-to-even exactly as the official code.
 """
 import math
+from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence
 
 import numpy as np
@@ -13,7 +14,7 @@ import paddle.nn as nn
 from models.activations import get_activation
 from models.attention import AttentionLayer
 from models.graph import ntu_adjacency
-from models.layers import TEMPORAL_LAYERS, BatchNorm2D, SpatialGraphLayer, TemporalBasicLayer
+from models.layers import BatchNorm2D, SpatialGraphLayer, TemporalBasicLayer, temporal_layer
 
 
 def rescale_block(block_args: Sequence[Sequence[float]], scale_args: Sequence[float],
@@ -33,28 +34,40 @@ def scale_coefficient(model_type: str) -> int:
     return int(model_type[len(prefix):])
 
 
+@dataclass(frozen=True)
+class LayerArgs:
+    """The model_args every layer of the official code receives through **kwargs, named one by one."""
+    act: nn.Layer
+    A: np.ndarray
+    layer_type: str
+    kernel_size: Sequence[int]  # [temporal window, max graph distance]
+    bias: bool
+    edge: bool
+    reduct_ratio: int
+    expand_ratio: int
+
+
 class EfficientGCNBlocks(nn.Sequential):
     """Official EfficientGCN_Blocks: [init_bn, stem_scn, stem_tcn] (input branch only), then per block
     block-i_scn, block-i_tcn-j (j < depth, stride on j = 0), block-i_att."""
 
-    def __init__(self, init_channel: int, block_args: List[List[int]], layer_type: str, kernel_size: Sequence[int],
-                 input_channel: int = 0, **kwargs):
+    def __init__(self, init_channel: int, block_args: List[List[int]], la: LayerArgs, input_channel: int = 0):
         super().__init__()
-        temporal_window_size, max_graph_distance = kernel_size
+        window, max_graph_distance = la.kernel_size
         if input_channel > 0:
             self.add_sublayer('init_bn', BatchNorm2D(input_channel))
-            self.add_sublayer('stem_scn', SpatialGraphLayer(input_channel, init_channel, max_graph_distance,
-                                                            **kwargs))
-            self.add_sublayer('stem_tcn', TemporalBasicLayer(init_channel, temporal_window_size, **kwargs))
-        temporal_layer = TEMPORAL_LAYERS[layer_type]
+            self.add_sublayer('stem_scn', SpatialGraphLayer(input_channel, init_channel, max_graph_distance, la.act,
+                                                            la.A, la.bias, la.edge))
+            self.add_sublayer('stem_tcn', TemporalBasicLayer(init_channel, window, la.act, la.bias))
         last_channel = init_channel
         for i, (channel, stride, depth) in enumerate(block_args):
-            self.add_sublayer(f'block-{i}_scn', SpatialGraphLayer(last_channel, channel, max_graph_distance,
-                                                                  **kwargs))
+            self.add_sublayer(f'block-{i}_scn', SpatialGraphLayer(last_channel, channel, max_graph_distance, la.act,
+                                                                  la.A, la.bias, la.edge))
             for j in range(depth):
                 self.add_sublayer(f'block-{i}_tcn-{j}', temporal_layer(
-                    channel, temporal_window_size, stride=stride if j == 0 else 1, **kwargs))
-            self.add_sublayer(f'block-{i}_att', AttentionLayer(channel, **kwargs))
+                    la.layer_type, channel, window, stride if j == 0 else 1, la.act, la.bias, la.reduct_ratio,
+                    la.expand_ratio))
+            self.add_sublayer(f'block-{i}_att', AttentionLayer(channel, la.act, la.reduct_ratio, la.bias))
             last_channel = channel
 
 
@@ -72,14 +85,14 @@ class EfficientGCN(nn.Layer):
     """Input [N, I, C, T, V, M] (I = 3 inputs J/V/B, C = 6) -> logits [N, num_class]."""
 
     def __init__(self, data_shape: Sequence[int], block_args: List[List[int]], fusion_stage: int, stem_channel: int,
-                 num_class: int, drop_prob: float = 0.25, **kwargs):
+                 num_class: int, drop_prob: float, la: LayerArgs):
         super().__init__()
         num_input, num_channel, _, _, self.num_person = data_shape
         self.input_branches = nn.LayerList([
-            EfficientGCNBlocks(stem_channel, block_args[:fusion_stage], input_channel=num_channel, **kwargs)
+            EfficientGCNBlocks(stem_channel, block_args[:fusion_stage], la, input_channel=num_channel)
             for _ in range(num_input)])
         last_channel = stem_channel if fusion_stage == 0 else block_args[fusion_stage - 1][0]
-        self.main_stream = EfficientGCNBlocks(num_input * last_channel, block_args[fusion_stage:], **kwargs)
+        self.main_stream = EfficientGCNBlocks(num_input * last_channel, block_args[fusion_stage:], la)
         last_channel = num_input * block_args[-1][0] if fusion_stage == len(block_args) else block_args[-1][0]
         self.classifier = EfficientGCNClassifier(last_channel, num_class, drop_prob)
         init_param(self)
@@ -113,11 +126,14 @@ def init_param(model: nn.Layer) -> None:
 
 
 def build_model(cfg: Dict[str, Any]) -> EfficientGCN:
-    """Model from a config dict: model_type, num_class, data_shape and the official model_args."""
-    args = dict(cfg['model_args'])
-    if args.pop('att_type', 'stja') != 'stja':
+    """Model from a validated config (utils/config.py SCHEMA): model_type, num_class, data_shape and every key of
+    the official model_args, each passed by name."""
+    m = cfg['model_args']
+    if m['att_type'] != 'stja':
         raise ValueError('only att_type stja (ST-Joint attention) is implemented')
-    block_args = rescale_block(args.pop('block_args'), args.pop('scale_args'), scale_coefficient(cfg['model_type']))
-    act = get_activation(args.pop('act_type'))
-    return EfficientGCN(cfg['data_shape'], block_args, num_class=cfg['num_class'], act=act,
-                        A=ntu_adjacency(max_hop=10), **args)
+    block_args = rescale_block(m['block_args'], m['scale_args'], scale_coefficient(cfg['model_type']))
+    la = LayerArgs(act=get_activation(m['act_type']), A=ntu_adjacency(max_hop=10), layer_type=m['layer_type'],
+                   kernel_size=m['kernel_size'], bias=m['bias'], edge=m['edge'], reduct_ratio=m['reduct_ratio'],
+                   expand_ratio=m['expand_ratio'])
+    return EfficientGCN(cfg['data_shape'], block_args, m['fusion_stage'], m['stem_channel'], cfg['num_class'],
+                        m['drop_prob'], la)

@@ -62,7 +62,7 @@ class SpatialGraphLayer(nn.Layer):
     """Official Spatial_Graph_Layer: act(BN(SGC(x)) + residual(x))."""
 
     def __init__(self, in_channel: int, out_channel: int, max_graph_distance: int, act: nn.Layer, A: np.ndarray,
-                 bias: bool = True, edge: bool = True, **kwargs):
+                 bias: bool, edge: bool):
         super().__init__()
         self.conv = SpatialGraphConv(in_channel, out_channel, max_graph_distance, A, bias, edge)
         self.bn = BatchNorm2D(out_channel)
@@ -80,8 +80,7 @@ def temporal_residual(channel: int, stride: int, bias: bool) -> nn.Layer:
 class TemporalBasicLayer(nn.Layer):
     """Official Temporal_Basic_Layer: full (k x 1) temporal conv."""
 
-    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, bias: bool = True, stride: int = 1,
-                 **kwargs):
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, bias: bool, stride: int = 1):
         super().__init__()
         pad = (temporal_window_size - 1) // 2
         self.conv = nn.Conv2D(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
@@ -97,8 +96,8 @@ class TemporalBasicLayer(nn.Layer):
 class TemporalSepLayer(nn.Layer):
     """Official Temporal_Sep_Layer (EpSep when expand_ratio > 0): [expand] -> depthwise -> pointwise."""
 
-    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, expand_ratio: int = 0,
-                 bias: bool = True, stride: int = 1, **kwargs):
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, expand_ratio: int, bias: bool,
+                 stride: int = 1):
         super().__init__()
         pad = (temporal_window_size - 1) // 2
         inner = channel * expand_ratio if expand_ratio > 0 else channel
@@ -120,8 +119,8 @@ class TemporalSepLayer(nn.Layer):
 class TemporalSGLayer(nn.Layer):
     """Official Temporal_SG_Layer (sandglass): dw -> pw (reduce) -> pw (expand) -> strided dw; no act after add."""
 
-    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, reduct_ratio: int = 2,
-                 bias: bool = True, stride: int = 1, **kwargs):
+    def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, reduct_ratio: int, bias: bool,
+                 stride: int = 1):
         super().__init__()
         pad = (temporal_window_size - 1) // 2
         inner = channel // reduct_ratio
@@ -142,4 +141,16 @@ class TemporalSGLayer(nn.Layer):
         return self.depth_conv2(x) + res
 
 
-TEMPORAL_LAYERS = {'Basic': TemporalBasicLayer, 'Sep': TemporalSepLayer, 'SG': TemporalSGLayer}
+TEMPORAL_LAYERS = ('Basic', 'Sep', 'SG')
+
+
+def temporal_layer(layer_type: str, channel: int, temporal_window_size: int, stride: int, act: nn.Layer, bias: bool,
+                   reduct_ratio: int, expand_ratio: int) -> nn.Layer:
+    """The temporal layer of model_args.layer_type with the arguments it takes (official Temporal_<type>_Layer)."""
+    if layer_type == 'Basic':
+        return TemporalBasicLayer(channel, temporal_window_size, act, bias, stride)
+    if layer_type == 'Sep':
+        return TemporalSepLayer(channel, temporal_window_size, act, expand_ratio, bias, stride)
+    if layer_type == 'SG':
+        return TemporalSGLayer(channel, temporal_window_size, act, reduct_ratio, bias, stride)
+    raise ValueError(f'unknown layer_type {layer_type!r}, choose one of {TEMPORAL_LAYERS}')

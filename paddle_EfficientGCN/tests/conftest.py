@@ -1,7 +1,7 @@
+"""Shared fixtures. The one place that makes the folder importable for the tests (no test touches sys.path)."""
 import copy
 import os
 import sys
-from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -11,10 +11,28 @@ sys.path.insert(0, ROOT)
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 
 
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'slow: starts several processes (2-process training); -m "not slow" skips')
+
+
 @pytest.fixture(scope='session')
 def lite_cfg():
-    with open(os.path.join(ROOT, 'configs', 'lite.yaml')) as f:
-        return yaml.safe_load(f)
+    """configs/lite.yaml as validated by utils/config.py (a fresh copy per use: deepcopy before changing it)."""
+    from utils.config import load_config
+    return load_config(os.path.join(ROOT, 'configs', 'lite.yaml'))
+
+
+def with_root(cfg, root):
+    """A copy of cfg reading its data from root (what --dataset_root does)."""
+    cfg = copy.deepcopy(cfg)
+    cfg['dataset_args']['dataset_root'] = str(root)
+    return cfg
+
+
+def write_cfg(path, cfg):
+    with open(path, 'w') as f:
+        yaml.safe_dump(cfg, f, sort_keys=False)
+    return str(path)
 
 
 @pytest.fixture(scope='session')
@@ -28,22 +46,21 @@ def mini_root(tmp_path_factory):
     return str(base / 'npy' / 'original' / 'ntu-xsub')
 
 
-def train_args(save_dir, **kw):
-    args = dict(dataset_root=None, pretrained=None, save_dir=str(save_dir), resume=None, max_iters=None,
-                log_iters=100, amp=False, use_vdl=False, eval_interval=None, progress=False)
-    args.update(kw)
-    return SimpleNamespace(**args)
+def run_options(save_dir, **kw):
+    from utils.engine import RunOptions
+    return RunOptions(save_dir=str(save_dir), progress=False, **kw)
 
 
 @pytest.fixture(scope='session')
 def trained_lite(lite_cfg, mini_root, tmp_path_factory):
     """One lite training run (the TIPC recipe), shared by the learning, test.py and export checks."""
     import paddle
-    from engine import train
+
+    from utils.engine import train
     paddle.set_device('cpu')
-    cfg = copy.deepcopy(lite_cfg)
+    cfg = with_root(lite_cfg, mini_root)
     save_dir = tmp_path_factory.mktemp('lite_train')
-    result = train(cfg, train_args(save_dir, dataset_root=mini_root))
+    result = train(cfg, run_options(save_dir))
     return {'cfg': cfg, 'save_dir': str(save_dir), 'result': result, 'root': mini_root}
 
 

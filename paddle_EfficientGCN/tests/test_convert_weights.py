@@ -1,10 +1,12 @@
 import numpy as np
 import paddle
+import pytest
 import torch
 
 from models import build_model
 from tools.convert_weights import convert_state_dict, read_torch_checkpoint
-from utils import UserError, load_pretrained
+from utils import UserError
+from utils.checkpoint import load_pretrained
 
 
 def torch_style_state(model):
@@ -32,15 +34,19 @@ def test_convert_official_checkpoint_round_trip(lite_cfg, tmp_path):
         np.testing.assert_allclose(v.numpy(), model.state_dict()[k].numpy() + 0.5, rtol=1e-6)
 
 
-def test_classifier_mismatch_reinitialised_other_mismatch_refused(lite_cfg, tmp_path):
+def test_classifier_mismatch_reinitialised_when_fine_tuning_refused_otherwise(lite_cfg, tmp_path):
+    """Issue 10: another class count re-initialises the head for train.py --pretrained (fine_tune) only;
+    test/predict/export/resume refuse with one line naming both counts. Any other mismatch: another model."""
     import copy
     model = build_model(lite_cfg)
     path = tmp_path / 'm.pdparams'
     paddle.save(model.state_dict(), str(path))
     cfg60 = copy.deepcopy(lite_cfg)
     cfg60['num_class'] = 60
-    reinit = load_pretrained(build_model(cfg60), str(path))
+    reinit = load_pretrained(build_model(cfg60), str(path), fine_tune=True)
     assert reinit == ['classifier.fc.weight', 'classifier.fc.bias']
+    with pytest.raises(UserError, match='has 4 classes but the config has num_class 60'):
+        load_pretrained(build_model(cfg60), str(path))
     cfg_b2 = copy.deepcopy(lite_cfg)
     cfg_b2['model_type'] = 'EfficientGCN-B2'
     try:

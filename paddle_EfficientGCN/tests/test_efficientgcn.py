@@ -86,6 +86,7 @@ def test_bn_running_variance_follows_torch():
     variance towards the unbiased batch variance; Paddle's BatchNorm2D alone uses the biased one (found by
     alignment step 5). models.layers.BatchNorm2D must give torch's running statistics and outputs."""
     import torch
+
     from models.layers import BatchNorm2D
     x = np.random.RandomState(0).randn(3, 4, 5, 6).astype('float32')
     pd_bn, th_bn = BatchNorm2D(4), torch.nn.BatchNorm2d(4)

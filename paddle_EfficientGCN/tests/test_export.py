@@ -1,5 +1,4 @@
 import copy
-import json
 import os
 import shutil
 from types import SimpleNamespace
@@ -8,10 +7,10 @@ import numpy as np
 import paddle
 import pytest
 import yaml
-
-from conftest import cli, error_line
+from conftest import cli, error_line, write_cfg
 from export_model import export
 from infer import Predictor
+
 from models import build_model
 
 
@@ -28,7 +27,7 @@ def exported(lite_cfg, tmp_path_factory):
     d = tmp_path_factory.mktemp('export')
     paddle.save(model.state_dict(), str(d / 'm.pdparams'))
     export(cfg, str(d / 'm.pdparams'), str(d / 'inference'), onnx=True)
-    (d / 'xview.yaml').write_text(yaml.safe_dump(cfg))
+    write_cfg(d / 'xview.yaml', cfg)
     model.eval()
     x = np.random.RandomState(0).randn(3, *cfg['data_shape']).astype('float32')
     with paddle.no_grad():
@@ -39,7 +38,7 @@ def exported(lite_cfg, tmp_path_factory):
 def args(model_dir, **kw):
     base = dict(model_file=None, params_file=None, model_dir=str(model_dir), use_gpu=False, enable_mkldnn=False,
                 cpu_threads=1, use_tensorrt=False, precision='fp32', ir_optim=True, gpu_mem=1000, batch_size=3,
-                backend='paddle')
+                backend='paddle', onnx_file=None, verbose=False)
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -67,12 +66,13 @@ def _dygraph_prob(exported, sample):
 def test_raw_skeleton_inference_applies_the_config_transform(capsys, exported, tmp_path):
     """An x-view model (dataset_args.transform, official configs 2002/...) was trained on skeletons that
     src/reader/ntu_reader.py NTU_Reader.gendata passed through src/reader/transformer.py pre_normalization:
-    infer.py and predict.py must pre-normalise a raw .skeleton the same way (infer_cfg.json carries the flag)."""
+    infer.py and predict.py must pre-normalise a raw .skeleton the same way (the export's config.yaml carries
+    the flag)."""
     from datasets.mini import generate_mini
     from datasets.ntu_skeleton import read_sample
     generate_mini(str(tmp_path / 'raw'), seed=5, subjects=(1,), replications=(1,))
     raw = str(tmp_path / 'raw' / 'S001C002P001R001A004.skeleton')  # yawed camera, two people
-    assert json.load(open(exported.dir / 'infer_cfg.json'))['transform'] is True
+    assert yaml.safe_load(open(exported.dir / 'config.yaml'))['dataset_args']['transform'] is True
     normalised = _dygraph_prob(exported, read_sample(raw, transform=True)[0])
     plain = _dygraph_prob(exported, read_sample(raw, transform=False)[0])
     assert abs(normalised.max() - plain.max()) > 1e-3  # the top-1 score tells the two inputs apart
@@ -88,16 +88,20 @@ def test_raw_skeleton_inference_applies_the_config_transform(capsys, exported, t
     code, out, err = cli(capsys, 'predict.py', '--config', exported.root / 'xview.yaml', '--pretrained',
                          exported.root / 'm.pdparams', '--input_file', raw, '--device', 'cpu')
     assert code == 0, err
-    assert f'class {int(normalised.argmax())} ' in out and f'score {normalised.max():.4f}' in out
+    assert f': class {int(normalised.argmax())} (' in out and f'score {normalised.max():.4f}' in out
 
-    # the same export marked as an x-sub model (transform False) feeds the skeleton as read
+    # the same export with an x-sub config (transform False) feeds the skeleton as read
     xsub = tmp_path / 'xsub'
     shutil.copytree(exported.dir, xsub)
-    cfg = json.load(open(xsub / 'infer_cfg.json'))
-    json.dump(dict(cfg, transform=False), open(xsub / 'infer_cfg.json', 'w'))
+    cfg = yaml.safe_load(open(xsub / 'config.yaml'))
+    cfg['dataset'], cfg['dataset_args']['transform'] = 'ntu-xsub', False
+    write_cfg(xsub / 'config.yaml', cfg)
     code, out, _ = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw, '--enable_mkldnn', 'False')
     assert code == 0 and abs(top1(out)[1] - plain.max()) < 1e-5
-    # an infer_cfg.json of an older export (no transform key) cannot tell: re-export
-    json.dump({k: v for k, v in cfg.items() if k != 'transform'}, open(xsub / 'infer_cfg.json', 'w'))
+    # an export directory without config.yaml (an older export) cannot tell: one line, pass --config
+    os.remove(xsub / 'config.yaml')
     code, _, err = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw)
-    assert code == 2 and 're-export' in error_line(err)
+    assert code == 2 and 'config.yaml' in error_line(err) and '--config' in error_line(err)
+    code, out, _ = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw, '--config',
+                       exported.root / 'xview.yaml', '--enable_mkldnn', 'False')
+    assert code == 0 and top1(out)[0] == int(normalised.argmax())

@@ -11,14 +11,14 @@ from utils import UserError
 def write_split(root, data, labels, names=None):
     os.makedirs(root, exist_ok=True)
     np.save(os.path.join(root, 'train_data.npy'), data)
-    names = names or [f'S001C001P001R001A{i + 1:03d}' for i in range(len(labels))]
+    names = names or [f'S001C001P001R001A{i + 1:03d}' for i in range(len(data))]
     with open(os.path.join(root, 'train_label.pkl'), 'wb') as f:
         pickle.dump((names, labels, [10] * len(labels)), f)
     return str(root)
 
 
 def test_feeder_sample(mini_root):
-    ds = NTUFeeder(mini_root, 'eval', num_frame=24, num_class=4)
+    ds = NTUFeeder(mini_root, 'eval', num_frame=24, num_class=4, inputs='JVB')
     x, y = ds[0]
     assert x.shape == (3, 6, 24, 25, 2) and x.dtype == np.float32 and 0 <= y < 4
     assert len(ds) == 24
@@ -27,22 +27,24 @@ def test_feeder_sample(mini_root):
 @pytest.mark.parametrize('data,labels,msg', [
     (np.zeros((2, 3, 10, 17, 2), np.float32), [0, 1], 'expected \\[N, 3, T, 25, M\\]'),
     (np.zeros((2, 3, 10, 25, 2), np.float64), [0, 1], 'dtype float64'),
-    (np.zeros((2, 3, 10, 25, 2), np.float32), [0], '1 labels for 2 samples'),
-    (np.zeros((2, 3, 10, 25, 2), np.float32), [0, 7], 'num_class'),
+    (np.ones((2, 3, 10, 25, 2), np.float32), [0], '1 labels for 2 samples'),
+    (np.ones((2, 3, 10, 25, 2), np.float32), [0, 7], 'num_class'),
+    (np.ones((2, 3, 10, 25, 2), np.float32), [0.5, 1.5], 'not whole numbers'),
+    (np.zeros((2, 3, 10, 25, 2), np.float32), [0, 1], 'all zero'),
 ])
 def test_feeder_validators(tmp_path, data, labels, msg):
     with pytest.raises(UserError, match=msg):
-        NTUFeeder(write_split(tmp_path / 'split', data, labels), 'train', num_frame=8, num_class=4)
+        NTUFeeder(write_split(tmp_path / 'split', data, labels), 'train', num_frame=8, num_class=4, inputs='JVB')
 
 
 def test_feeder_missing_files_and_nan(tmp_path):
+    """Issue 10: NaN is found when the split is opened (before training), not by a loader worker."""
     with pytest.raises(UserError, match='not found'):
-        NTUFeeder(str(tmp_path), 'train', 8, 4)
-    data = np.zeros((1, 3, 10, 25, 2), np.float32)
+        NTUFeeder(str(tmp_path), 'train', 8, 4, 'JVB')
+    data = np.ones((1, 3, 10, 25, 2), np.float32)
     data[0, 0, 0, 0, 0] = np.nan
-    ds = NTUFeeder(write_split(tmp_path / 'nan', data, [0]), 'train', 8, 4)
-    with pytest.raises(UserError, match='NaN'):
-        ds[0]
+    with pytest.raises(UserError, match='sample 0 .* holds NaN'):
+        NTUFeeder(write_split(tmp_path / 'nan', data, [0]), 'train', 8, 4, 'JVB')
 
 
 def test_load_input_file(mini_root, tmp_path):
@@ -55,12 +57,10 @@ def test_load_input_file(mini_root, tmp_path):
         load_input_file(str(bad))
 
 
-def test_tiny_data_gen(mini_root, tmp_path):
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('tiny', os.path.join(os.path.dirname(__file__), '..', 'dataset',
-                                                                       'tiny_data_gen.py'))
-    tiny = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tiny)
-    assert tiny.make_tiny(mini_root, str(tmp_path), 5) == {'train': 5, 'eval': 5}
-    ds = NTUFeeder(str(tmp_path), 'train', num_frame=24, num_class=4)
+def test_tiny_data_gen(capsys, mini_root, tmp_path):
+    """The seed's tiny-data tool (tools/tiny_data_gen.py over datasets/tiny.py)."""
+    from conftest import cli
+    code, out, err = cli(capsys, 'tools/tiny_data_gen.py', '--src', mini_root, '--dst', tmp_path, '--num', 5)
+    assert code == 0 and "{'train': 5, 'eval': 5}" in out, err
+    ds = NTUFeeder(str(tmp_path), 'train', num_frame=24, num_class=4, inputs='JVB')
     assert len(ds) == 5 and ds[4][0].shape == (3, 6, 24, 25, 2)

@@ -5,8 +5,16 @@ import numpy as np
 import pytest
 
 from datasets.mini import generate_mini, skeleton_text
-from datasets.ntu_skeleton import (BadSkeletonFile, generate, is_train, load_ignore_list, parse_name,
-                                   pre_normalize_sample, read_skeleton, read_xyz)
+from datasets.ntu_skeleton import (
+    BadSkeletonFile,
+    generate,
+    is_train,
+    load_ignore_list,
+    parse_name,
+    pre_normalize_sample,
+    read_skeleton,
+    read_xyz,
+)
 
 
 def write(path, text):
@@ -122,7 +130,7 @@ def test_read_sample_is_the_generated_row(tmp_path):
     """read_sample (used by predict.py / infer.py on raw files) gives the row the generator writes, for the
     original (x-sub) and the transformed (x-view) variant (src/reader/ntu_reader.py NTU_Reader.gendata)."""
     from datasets.ntu_skeleton import read_sample
-    generate_mini(str(tmp_path / 'raw'), seed=4, subjects=(1,), replications=(1,))
+    generate_mini(str(tmp_path / 'raw'), seed=4, subjects=(1, 3), replications=(1,))
     for benchmark, transform in (('ntu-xsub', False), ('ntu-xview', True)):
         generate([str(tmp_path / 'raw')], str(tmp_path / 'npy'), benchmark, transform, progress=False)
         out = tmp_path / 'npy' / ('transformed' if transform else 'original') / benchmark

@@ -13,14 +13,16 @@ import tempfile
 import time
 from types import SimpleNamespace
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
+import numpy as np
+import paddle
 
-from models import build_model  # noqa: E402
-from models.layers import SpatialGraphConv  # noqa: E402
-from utils import folder_path, load_config  # noqa: E402
+from models import build_model
+from models.layers import SpatialGraphConv
+from utils import ArgumentParser, folder_path, positive_int
+from utils.config import load_config
 
 
 def count_macs(model, shape) -> int:
@@ -61,17 +63,17 @@ def timed(fn, runs: int, warmup: int = 2) -> float:
 
 
 def main(argv=None) -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--config', default=folder_path('configs/2001.yaml'))
     p.add_argument('--torch_ref', default=None, help='alignment torch_ref folder (adds the torch column)')
-    p.add_argument('--runs', type=int, default=10)
-    p.add_argument('--frames', type=int, default=288)
+    p.add_argument('--runs', type=positive_int, default=10)
+    p.add_argument('--frames', type=positive_int, default=288)
     args = p.parse_args(argv)
     paddle.set_device('cpu')
     cfg = load_config(args.config)
-    cfg['data_shape'][2] = args.frames
+    cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = args.frames
 
-    print(f'| model | trainable params (incl. edge) | params counted by thop (no edge) | GMACs | GFLOPs (2/MAC) |')
+    print('| model | trainable params (incl. edge) | params counted by thop (no edge) | GMACs | GFLOPs (2/MAC) |')
     print('|---|---|---|---|---|')
     for phi in range(5):
         c = copy.deepcopy(cfg)
@@ -99,16 +101,16 @@ def main(argv=None) -> None:
                 pred = Predictor(SimpleNamespace(
                     model_file=None, params_file=None, model_dir=d, use_gpu=False, enable_mkldnn=mkldnn,
                     cpu_threads=threads, use_tensorrt=False, precision='fp32', ir_optim=True, gpu_mem=1000,
-                    batch_size=1, backend='paddle'))
+                    batch_size=1, backend='paddle', onnx_file=None, verbose=False))
                 rows.append((f'Paddle Inference, mkldnn {"on" if mkldnn else "off"}', threads,
                              timed(lambda: pred.run(x), args.runs)))
             ort = Predictor(SimpleNamespace(model_file=None, params_file=None, model_dir=d, cpu_threads=threads,
-                                            backend='onnxruntime'))
+                                            backend='onnxruntime', onnx_file=None, verbose=False))
             rows.append(('ONNX Runtime', threads, timed(lambda: ort.run(x), args.runs)))
     torch_ms = {}
     if args.torch_ref:
         import torch
-        sys.path.insert(0, os.path.abspath(args.torch_ref))
+        sys.path.insert(0, os.path.abspath(args.torch_ref))  # the optional reference's flat imports (nets, layers)
         from nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
         tm = EfficientGCN(cfg['num_class'], cfg['model_type']).eval()
         xt = torch.from_numpy(x)

@@ -10,14 +10,15 @@ import os
 import sys
 from typing import Dict, List, Optional, Tuple
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from utils import UserError, is_torch_checkpoint, run_main  # noqa: E402
+from utils import ArgumentParser, UserError, positive_int, run_main
+from utils.checkpoint import HEAD, is_torch_checkpoint
 
 RENAMES = {'running_mean': '_mean', 'running_var': '_variance'}
-HEAD = ('classifier.fc.weight', 'classifier.fc.bias')
 PADDLE_EXTS = ('.pdparams', '.pdopt', '.pdiparams', '.pdmodel', '.json')
 
 
@@ -82,10 +83,10 @@ def read_torch_checkpoint(path: str) -> Dict[str, np.ndarray]:
 
 
 def main(argv: Optional[List[str]] = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--src', required=True, help='torch checkpoint (.pth/.pt/.pth.tar)')
     p.add_argument('--dst', required=True, help='output .pdparams')
-    p.add_argument('--num_classes', type=int, default=None,
+    p.add_argument('--num_classes', type=positive_int, default=None,
                    help='target class count: a classifier of another count is dropped (re-initialised on load)')
     args = p.parse_args(argv)
     src_state = read_torch_checkpoint(args.src)

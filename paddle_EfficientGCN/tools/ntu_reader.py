@@ -9,14 +9,15 @@ import argparse
 import os
 import sys
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from datasets.ntu_skeleton import BENCHMARK_ALIASES, BENCHMARKS, IGNORE_FILE, generate  # noqa: E402
-from utils import UserError, folder_path, run_main, str2bool  # noqa: E402
+from datasets.ntu_skeleton import BENCHMARK_ALIASES, BENCHMARKS, IGNORE_FILE, generate
+from utils import ArgumentParser, folder_path, run_main, str2bool
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--raw_dirs', nargs='+', required=True, help='folders of .skeleton files (NTU-60, NTU-120)')
     parser.add_argument('--out_root', default=folder_path('data/npy_dataset'))
     parser.add_argument('--benchmark', default='ntu-xsub', choices=BENCHMARKS + tuple(BENCHMARK_ALIASES))
@@ -25,11 +26,7 @@ def main(argv=None) -> None:
     parser.add_argument('--ignore_file', default=IGNORE_FILE, help='samples with missing skeletons to skip')
     parser.add_argument('--progress', type=str2bool, default=True)
     args = parser.parse_args(argv)
-    try:
-        generate(args.raw_dirs, args.out_root, args.benchmark, args.transform, args.ignore_file,
-                 progress=args.progress)
-    except FileNotFoundError as e:
-        raise UserError(f'{e}, pass the folder(s) holding the NTU .skeleton files as --raw_dirs')
+    generate(args.raw_dirs, args.out_root, args.benchmark, args.transform, args.ignore_file, progress=args.progress)
 
 
 if __name__ == '__main__':

@@ -1,1 +1,0 @@
-"""The seed's dataset tools (tiny_data_gen.py)."""
