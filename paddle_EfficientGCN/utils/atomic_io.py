@@ -19,14 +19,15 @@ COMPLETE = ".complete"  # written last into a temporary copy: the copy holds eve
 _DEBRIS = re.compile(r"^(?P<base>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)$")
 
 
-def _write(path: str, obj: Any) -> None:
+def _write(path: str, obj: Any, name: Optional[str] = None) -> None:
+    name = name or path  # the format follows the final name, never a temporary one
     if isinstance(obj, (bytes, bytearray)):
         with open(path, "wb") as f:
             f.write(obj)
-    elif path.endswith(".json"):
+    elif name.endswith(".json"):
         with open(path, "w", encoding="utf-8") as f:
             json.dump(obj, f, indent=1)
-    elif path.endswith((".yaml", ".yml")):
+    elif name.endswith((".yaml", ".yml")):
         import yaml
         with open(path, "w", encoding="utf-8") as f:
             yaml.safe_dump(obj, f, sort_keys=False, allow_unicode=True)
@@ -39,7 +40,7 @@ def write_file_atomic(path: str, obj: Any) -> None:
     """One file, written to a temporary name beside it, then renamed over `path`."""
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = f"{path}.tmp-{os.getpid()}"
-    _write(tmp, obj)
+    _write(tmp, obj, name=path)
     os.replace(tmp, path)
 
 
