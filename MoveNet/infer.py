@@ -1,142 +1,35 @@
 """MoveNet inference with Paddle Inference or ONNX Runtime on an image, a folder of images or a video.
 
-Per sample it prints `Current video file: <name>` and one line `\tkeypoints: [[x, y, score] x 17]` (x, y
-normalised to the input; -1 where the score is below the threshold); --output also writes JSON lines."""
+Per sample it prints `Current video file: <name>` and one line `\tkeypoints: [[x, y, score] x 17]`: the 17 COCO
+joints (nose, left/right eye, left/right ear, left/right shoulder, left/right elbow, left/right wrist, left/right
+hip, left/right knee, left/right ankle) in the input image's pixels, x = y = -1 where the score is below TEST.hm_th.
+It prints them also with --enable_benchmark True (the AutoLog report comes last). --save_results <file.json>
+writes {"model", "backend", "precision", "input_file", "results": [{"name", "keypoints"}]} atomically.
+
+The config (input size, joint count, score threshold) is the export's config.yaml, written by export_model.py;
+--config overrides it. Paddle's own logs (glog, pass names) are off unless --verbose True."""
+import warnings
+
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
+
 import argparse
-import glob
 import json
 import os
-import sys
-from typing import Iterator, List, Tuple
+from typing import List, Optional
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from utils import UserError, input_path, run_main, str2bool  # noqa: E402
-
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
+from datasets.images import load_frames, preprocess
+from utils import ArgumentParser, UserError, cli, input_path, str2bool, write_json
+from utils.config import config_beside, load_config
 
 
-def preprocess(img_bgr: np.ndarray, img_size: int = 192) -> np.ndarray:
-    """BGR image -> [3,S,S] float32 RGB 0-255 (the model normalises inside)."""
-    img = cv2.resize(cv2.cvtColor(img_bgr, cv2.COLOR_BGR2RGB), (img_size, img_size), interpolation=cv2.INTER_LINEAR)
-    return img.transpose(2, 0, 1).astype(np.float32)
-
-
-def iter_frames(path: str) -> Iterator[Tuple[str, np.ndarray]]:
-    """(name, BGR frame) for an image, every image of a folder, or every frame of a video."""
-    if os.path.isdir(path):
-        files = sorted(f for f in glob.glob(os.path.join(path, '*')) if f.lower().endswith(IMAGE_EXTS))
-        if not files:
-            raise UserError(f'no images in folder {path}, --input_file, pass an image, a folder of images or a video')
-    elif os.path.isfile(path):
-        files = [path]
-    else:
-        raise UserError(f'{path} not found, --input_file, pass an image, a folder of images or a video')
-    for f in files:
-        if f.lower().endswith(VIDEO_EXTS):
-            cap = cv2.VideoCapture(f)
-            i = 0
-            while True:
-                ok, frame = cap.read()
-                if not ok:
-                    break
-                yield f'{f}#{i}', frame
-                i += 1
-            cap.release()
-            if i == 0:
-                raise UserError(f'cannot read video {f}, --input_file, check the file or its codec')
-        else:
-            img = cv2.imread(f)
-            if img is None:
-                raise UserError(f'cannot decode image {f}, --input_file, pass a jpg/png image')
-            yield f, img
-
-
-def resolve_model(model_file: str, params_file: str, model_dir: str, backend: str) -> Tuple[str, str]:
-    """Accept model.json (Paddle 3) or model.pdmodel (Paddle 2) whichever exists; model.onnx for onnxruntime."""
-    if model_dir:
-        names = ['model.onnx'] if backend == 'onnxruntime' else ['model.json', 'model.pdmodel']
-        model_file = next((os.path.join(model_dir, n) for n in names if os.path.isfile(os.path.join(model_dir, n))),
-                          os.path.join(model_dir, names[0]))
-        params_file = params_file or os.path.join(model_dir, 'model.pdiparams')
-    if not model_file:
-        raise UserError('no model given, --model_file/--model_dir, pass the files written by export_model.py')
-    if not os.path.isfile(model_file):
-        stem, ext = os.path.splitext(model_file)
-        other = {'.json': '.pdmodel', '.pdmodel': '.json'}.get(ext)
-        if other and os.path.isfile(stem + other):
-            model_file = stem + other
-        else:
-            raise UserError(f'{model_file} not found, --model_file, run export_model.py first')
-    if backend == 'paddle' and not (params_file and os.path.isfile(params_file)):
-        raise UserError(f'{params_file} not found, --params_file, pass the model.pdiparams next to the model')
-    return model_file, params_file
-
-
-class Predictor:
-    """One `run(batch [N,3,S,S]) -> list of outputs` over Paddle Inference or ONNX Runtime."""
-
-    def __init__(self, args: argparse.Namespace):
-        self.backend = args.backend
-        model_file, params_file = resolve_model(args.model_file, args.params_file, args.model_dir, args.backend)
-        self.config = None
-        if args.backend == 'onnxruntime':
-            import onnxruntime as ort
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = args.cpu_threads
-            self.sess = ort.InferenceSession(model_file, opts, providers=['CPUExecutionProvider'])
-            self.input_name = self.sess.get_inputs()[0].name
-            return
-        from paddle import inference
-        config = inference.Config(model_file, params_file)
-        if args.use_gpu:
-            config.enable_use_gpu(args.gpu_mem, 0)
-            if args.use_tensorrt:
-                precision = {'fp16': inference.PrecisionType.Half, 'int8': inference.PrecisionType.Int8}.get(
-                    args.precision, inference.PrecisionType.Float32)
-                config.enable_tensorrt_engine(workspace_size=1 << 30, max_batch_size=args.batch_size,
-                                              min_subgraph_size=3, precision_mode=precision)
-        else:
-            config.disable_gpu()
-            config.set_cpu_math_library_num_threads(args.cpu_threads)
-            if args.enable_mkldnn:
-                config.set_mkldnn_cache_capacity(10)
-                config.enable_mkldnn()
-            else:
-                config.disable_mkldnn()
-        config.switch_ir_optim(args.ir_optim)
-        if model_file.endswith('.pdmodel'):  # breaks create_predictor on PIR (.json) models in Paddle 3.3
-            config.enable_memory_optim()
-        self.config = config
-        self.predictor = inference.create_predictor(config)
-
-    def run(self, batch: np.ndarray) -> List[np.ndarray]:
-        if self.backend == 'onnxruntime':
-            return self.sess.run(None, {self.input_name: batch})
-        handle = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
-        handle.reshape(batch.shape)
-        handle.copy_from_cpu(batch)
-        self.predictor.run()
-        return [self.predictor.get_output_handle(n).copy_to_cpu() for n in self.predictor.get_output_names()]
-
-
-def postprocess(outputs: List[np.ndarray], hm_th: float) -> np.ndarray:
-    """Network outputs (4 maps) or an in-graph decode ([N,17,3]) -> keypoints [N,17,3]."""
-    if len(outputs) == 1:
-        return outputs[0]
-    from models.decode import decode_outputs
-    return decode_outputs(outputs, hm_th)
-
-
-def parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--model_file', default=None, help='model.json / model.pdmodel / model.onnx')
-    p.add_argument('--params_file', default=None, help='model.pdiparams')
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--model_dir', default=None, help='folder of export_model.py (instead of the two files)')
+    p.add_argument('--model_file', default=None, help='model.json (Paddle 3) or model.pdmodel (Paddle 2)')
+    p.add_argument('--params_file', default=None, help='model.pdiparams')
+    p.add_argument('--onnx_file', default=None, help='--backend onnxruntime: the .onnx (default <model dir>/model.onnx)')
     p.add_argument('--input_file', required=True, help='an image, a folder of images or a video')
     p.add_argument('-b', '--batch_size', type=int, default=1)
     p.add_argument('--use_gpu', type=str2bool, default=False)
@@ -148,67 +41,101 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--gpu_mem', type=int, default=8000)
     p.add_argument('--enable_benchmark', type=str2bool, default=False)
     p.add_argument('--backend', default='paddle', choices=['paddle', 'onnxruntime'])
-    p.add_argument('--img_size', type=int, default=192)
-    p.add_argument('--hm_th', type=float, default=0.1, help='decode score threshold')
-    p.add_argument('--output', default=None, help='also write one JSON line per sample to this file')
-    return p.parse_args()
+    p.add_argument('--save_results', default=None, help='write the predictions to this json')
+    p.add_argument('--config', default=None, help='yaml config (default: config.yaml of the export dir)')
+    p.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's own logs (glog, passes)")
+    return p.parse_args(argv)
 
 
-def main() -> None:
-    args = parse_args()
-    if args.batch_size < 1:
-        raise UserError(f'--batch_size {args.batch_size} must be >= 1, command line')
+def check_args(args: argparse.Namespace) -> None:
+    for flag in ('batch_size', 'cpu_threads', 'gpu_mem'):
+        if getattr(args, flag) < 1:
+            raise UserError(f'--{flag} {getattr(args, flag)} must be >= 1, command line, pass a positive number')
+    if args.precision != 'fp32' and not args.use_gpu and args.backend == 'paddle':
+        raise UserError(f'--precision {args.precision} needs the GPU (TensorRT), command line, pass --precision '
+                        'fp32 on CPU')
     if args.use_gpu:
         import paddle
         if not paddle.is_compiled_with_cuda():
             raise UserError('--use_gpu True, but this paddle has no CUDA, command line, pass --use_gpu False')
-    for key in ('model_file', 'params_file', 'model_dir', 'input_file'):
-        setattr(args, key, input_path(getattr(args, key)))
-    predictor = Predictor(args)
-    name = args.model_file or args.model_dir
-    print(f'Inference model({name})...')
-    frames = list(iter_frames(args.input_file))
+
+
+def make_autolog(args, predictor, cfg):
+    try:
+        import auto_log
+    except ImportError:
+        from utils import auto_log
+    return auto_log.AutoLogger(model_name='movenet', model_precision=args.precision, batch_size=args.batch_size,
+                               data_shape=[3, cfg.DATA.img_size, cfg.DATA.img_size], save_path=None,
+                               inference_config=predictor.config or predictor.conf, pids=os.getpid(),
+                               process_name=None, gpu_ids=None,
+                               time_keys=['preprocess_time', 'inference_time', 'postprocess_time'], warmup=2)
+
+
+def run_batches(args, predictor, cfg, frames) -> List[dict]:
+    """Every batch once (its predictions printed), then, with --enable_benchmark, more timed rounds."""
+    from utils.inference import check_finite, output_joints, postprocess, to_pixels
     batches = [frames[i:i + args.batch_size] for i in range(0, len(frames), args.batch_size)]
-    autolog, rounds = None, 1
-    if args.enable_benchmark:
-        try:
-            import auto_log
-        except ImportError:
-            from utils import auto_log
-        warmup = 2
-        rounds = -(-(warmup + 8) // len(batches))  # enough timed batches beyond the warm-up ones
-        autolog = auto_log.AutoLogger(model_name='movenet', model_precision=args.precision, batch_size=args.batch_size,
-                                      data_shape=[3, args.img_size, args.img_size], save_path=None,
-                                      inference_config=predictor.config, pids=os.getpid(), process_name=None,
-                                      gpu_ids=None, time_keys=['preprocess_time', 'inference_time', 'postprocess_time'],
-                                      warmup=warmup)
-    out_f = open(args.output, 'w') if args.output else None
+    autolog = make_autolog(args, predictor, cfg) if args.enable_benchmark else None
+    rounds = -(-10 // len(batches)) if autolog else 1  # >= 8 timed batches beyond the 2 warm-up ones
+    results = []
     for r in range(rounds):
         for batch in batches:
             if autolog:
                 autolog.times.start()
-            x = np.stack([preprocess(img, args.img_size) for _, img in batch])
+            x = np.stack([preprocess(img, cfg.DATA.img_size) for _, img in batch])
             if autolog:
                 autolog.times.stamp()
             outputs = predictor.run(x)
             if autolog:
                 autolog.times.stamp()
-            kps = postprocess(outputs, args.hm_th)
+            if r == 0:
+                check_finite(outputs, [name for name, _ in batch])
+                if output_joints(outputs) != cfg.DATA.num_joints:
+                    raise UserError(f'the exported model predicts {output_joints(outputs)} joints but the config has '
+                                    f'DATA.num_joints {cfg.DATA.num_joints}, --config, pass the config of the export')
+            kps = postprocess(outputs, cfg.TEST.hm_th)
             if autolog:
                 autolog.times.end(stamp=True)
             if r > 0:
                 continue
-            for (fname, _), k in zip(batch, kps):
-                line = np.round(k.astype(np.float64), 4).tolist()
-                print(f'Current video file: {fname}')
-                print(f'\tkeypoints: {json.dumps(line)}')
-                if out_f:
-                    out_f.write(json.dumps({'file': fname, 'keypoints': line}) + '\n')
-    if out_f:
-        out_f.close()
+            for (name, img), k in zip(batch, kps):
+                points = to_pixels(k, img.shape[1], img.shape[0])
+                print(f'Current video file: {name}')
+                print(f'\tkeypoints: {json.dumps(points)}')
+                results.append({'name': name, 'keypoints': points})
     if autolog:
         autolog.report()
+    return results
+
+
+@cli
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
+    if not args.verbose:
+        os.environ.setdefault('GLOG_minloglevel', '3')  # before paddle is imported: no glog lines
+    check_args(args)
+    for key in ('model_file', 'params_file', 'model_dir', 'onnx_file', 'input_file', 'config'):
+        setattr(args, key, input_path(getattr(args, key)))
+    from utils.inference import Predictor, resolve_model
+    model_file, params_file, export_dir = resolve_model(args.model_file, args.params_file, args.model_dir,
+                                                        args.onnx_file, args.backend)
+    config = args.config or config_beside(export_dir)
+    if config is None:
+        raise UserError(f'no config.yaml in {export_dir} and no --config, --config, export again with '
+                        'export_model.py (it writes config.yaml) or pass the training config')
+    cfg = load_config(config)
+    frames = load_frames(args.input_file)  # every input read and checked before the model runs
+    predictor = Predictor(model_file, params_file, args.backend, args.use_gpu, args.enable_mkldnn, args.cpu_threads,
+                          args.use_tensorrt, args.precision, args.ir_optim, args.gpu_mem, args.batch_size,
+                          args.verbose)
+    print(f'Inference model({model_file}) with {args.backend}...')
+    results = run_batches(args, predictor, cfg, frames)
+    if args.save_results:
+        write_json(os.path.abspath(args.save_results), {
+            'model': model_file, 'backend': args.backend, 'precision': args.precision,
+            'input_file': args.input_file, 'results': results})
 
 
 if __name__ == '__main__':
-    run_main(main)
+    main()

@@ -1,25 +1,33 @@
 """Predict keypoints with a trained MoveNet (dygraph) on an image, a folder of images, or a video.
 
-Images: prints the keypoints and, with --save_vis True, writes <save_dir>/<name>_pose.jpg (skeleton and scores)
-and <name>_heatmaps.png (keypoint and centre heatmaps). --video <file>: writes <save_dir>/<name>_pose.avi with
-the skeleton drawn on every frame and prints the frames per second."""
+Prints per image `Current video file: <name>` and `\tkeypoints: [[x, y, score] x 17]` in the image's pixels (COCO-17
+order, x = y = -1 below the score threshold TEST.hm_th). With --save_vis True it writes <save_dir>/<name>_pose.jpg
+(skeleton and scores) and <name>_heatmaps.png (keypoint and centre heatmaps). --video <file>: writes
+<save_dir>/<name>_pose.avi with the skeleton drawn on every frame and prints the frames per second.
+The config is the one saved beside --pretrained (<dir>/config.yaml); --config overrides it."""
+import warnings
+
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
+
 import argparse
+import io
 import json
 import os
-import sys
 import time
+from typing import List, Optional
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cv2
+import numpy as np
+import paddle
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-from infer import iter_frames, preprocess  # noqa: E402
-
-from config import add_flags, get_config  # noqa: E402
-from models import MoveNet  # noqa: E402
-from models.decode import movenet_decode  # noqa: E402
-from utils import UserError, from_root, input_path, load_weights, run_main, set_device, str2bool  # noqa: E402
+from datasets.images import load_frames, preprocess
+from models import MoveNet
+from models.decode import movenet_decode
+from utils import ArgumentParser, UserError, cli, from_root, input_path, set_device, str2bool
+from utils.atomic_io import write_file_atomic
+from utils.checkpoint import load_weights
+from utils.config import add_config_flags, checkpoint_config, overrides_from
+from utils.inference import check_finite, to_pixels
 
 # COCO skeleton (0-based) with a colour per side: left blue, right red, centre green (BGR)
 EDGES = [(0, 1, 0), (0, 2, 0), (1, 3, 1), (2, 4, 2), (5, 6, 0), (5, 7, 1), (7, 9, 1), (6, 8, 2), (8, 10, 2),
@@ -34,7 +42,7 @@ def draw_pose(img: np.ndarray, kps: np.ndarray, scores: bool = True) -> np.ndarr
     pts = [(int(x * w), int(y * h)) if x >= 0 else None for x, y, _ in kps]
     thick = max(1, round((h + w) / 400))
     for a, b, c in EDGES:
-        if pts[a] and pts[b]:
+        if a < len(pts) and b < len(pts) and pts[a] and pts[b]:
             cv2.line(img, pts[a], pts[b], COLORS[c], thick, cv2.LINE_AA)
     for p, (_, _, s) in zip(pts, kps):
         if p:
@@ -45,7 +53,7 @@ def draw_pose(img: np.ndarray, kps: np.ndarray, scores: bool = True) -> np.ndarr
     return img
 
 
-def save_heatmaps(path: str, img_bgr: np.ndarray, heatmaps: np.ndarray, center: np.ndarray) -> None:
+def heatmaps_png(img_bgr: np.ndarray, heatmaps: np.ndarray, center: np.ndarray) -> bytes:
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -59,55 +67,72 @@ def save_heatmaps(path: str, img_bgr: np.ndarray, heatmaps: np.ndarray, center: 
         ax.set_title(t)
         ax.axis('off')
     fig.tight_layout()
-    fig.savefig(path)
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png')
     plt.close(fig)
+    return buf.getvalue()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_flags(parser, 'pretrained', 'device', 'hm_th')
+def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
+    parser = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_config_flags(parser, 'pretrained', 'device', 'hm_th',
+                     config_help='yaml config (default: config.yaml beside --pretrained)')
     parser.add_argument('--input_file', default=None, help='an image or a folder of images')
     parser.add_argument('--video', default=None, help='a video file: writes an annotated video, prints FPS')
     parser.add_argument('--save_dir', default=None, help='output folder (default: <this folder>/output/predict)')
     parser.add_argument('--save_vis', type=str2bool, default=True, help='write the skeleton and heatmap pictures')
-    args = parser.parse_args()
-    cfg = get_config(args)
+    return parser.parse_args(argv)
+
+
+def predict_video(run, path: str, save_dir: str) -> None:
+    frames = load_frames(path)
+    h, w = frames[0][1].shape[:2]
+    out_path = os.path.join(save_dir, os.path.splitext(os.path.basename(path))[0] + '_pose.avi')
+    tmp = f'{out_path[:-4]}.tmp-{os.getpid()}.avi'
+    writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'MJPG'), 25, (w, h))
+    tic = time.time()
+    try:
+        for name, frame in frames:
+            writer.write(draw_pose(frame, run(name, frame)[0], scores=False))
+    finally:
+        writer.release()
+    fps = len(frames) / (time.time() - tic)
+    os.replace(tmp, out_path)
+    print(f'{len(frames)} frames, {fps:.1f} FPS (decode + drawing included) -> {out_path}')
+
+
+@cli
+def main(argv: Optional[List[str]] = None) -> None:
+    args = parse_args(argv)
     if not args.input_file and not args.video:
         raise UserError('nothing to predict, command line, pass --input_file <image|folder> or --video <file>')
-    args.input_file, args.video = input_path(args.input_file), input_path(args.video)
-    args.save_dir = args.save_dir or from_root('output/predict')
+    cfg, weights = checkpoint_config(args.config, args.pretrained, overrides_from(args, skip=('pretrained',)))
+    frames = None if args.video else load_frames(input_path(args.input_file))  # inputs checked before the model
+    save_dir = os.path.abspath(args.save_dir) if args.save_dir else from_root('output/predict')
     set_device(cfg.device or None)
     model = MoveNet(cfg.DATA.num_joints)
-    load_weights(model, cfg.MODEL.pretrained or os.path.join(cfg.save_dir, 'best_model', 'model.pdparams'))
+    load_weights(model, weights)
     model.eval()
-    os.makedirs(args.save_dir, exist_ok=True)
 
-    def run(img_bgr):
+    def run(name, img_bgr):
         with paddle.no_grad():
             outs = model(paddle.to_tensor(preprocess(img_bgr, cfg.DATA.img_size)[None]))
+            check_finite([o.numpy() for o in outs], [name], '--pretrained')
             return movenet_decode(*outs, hm_th=cfg.TEST.hm_th).numpy()[0], outs
 
+    os.makedirs(save_dir, exist_ok=True)
     if args.video:
-        frames = list(iter_frames(args.video))
-        h, w = frames[0][1].shape[:2]
-        out_path = os.path.join(args.save_dir, os.path.splitext(os.path.basename(args.video))[0] + '_pose.avi')
-        writer = cv2.VideoWriter(out_path, cv2.VideoWriter_fourcc(*'MJPG'), 25, (w, h))
-        tic = time.time()
-        for _, frame in frames:
-            writer.write(draw_pose(frame, run(frame)[0], scores=False))
-        fps = len(frames) / (time.time() - tic)
-        writer.release()
-        print(f'{len(frames)} frames, {fps:.1f} FPS (decode + drawing included) -> {out_path}')
-        return
-    for name, img in iter_frames(args.input_file):
-        kps, outs = run(img)
-        print(json.dumps({'file': name, 'keypoints': np.round(kps.astype(np.float64), 4).tolist()}))
+        return predict_video(run, input_path(args.video), save_dir)
+    for name, img in frames:
+        kps, outs = run(name, img)
+        print(f'Current video file: {name}')
+        print(f'\tkeypoints: {json.dumps(to_pixels(kps, img.shape[1], img.shape[0]))}')
         if args.save_vis:
-            stem = os.path.join(args.save_dir, os.path.splitext(os.path.basename(name))[0])
-            cv2.imwrite(stem + '_pose.jpg', draw_pose(img, kps))
-            save_heatmaps(stem + '_heatmaps.png', img, outs[0].numpy()[0], outs[1].numpy()[0, 0])
+            stem = os.path.join(save_dir, os.path.splitext(name)[0])
+            write_file_atomic(stem + '_pose.jpg', cv2.imencode('.jpg', draw_pose(img, kps))[1].tobytes())
+            write_file_atomic(stem + '_heatmaps.png', heatmaps_png(img, outs[0].numpy()[0], outs[1].numpy()[0, 0]))
             print(f'saved {stem}_pose.jpg and {stem}_heatmaps.png')
 
 
 if __name__ == '__main__':
-    run_main(main)
+    main()

@@ -1,40 +1,43 @@
-"""Evaluate MoveNet weights on the val crops: the original's acc and COCO OKS AP."""
-import argparse
-import json
+"""Evaluate MoveNet weights on the val crops: the original's acc and COCO OKS AP.
+
+The config is the one saved beside the weights (<dir>/config.yaml, written by train.py); --config overrides it."""
+import warnings
+
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
+
 import os
-import sys
+from typing import List, Optional
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from config import add_flags, get_config  # noqa: E402
-from datasets.coco_crops import CocoCropDataset  # noqa: E402
-from models import MoveNet  # noqa: E402
-from utils import load_weights, run_main, seed_everything, set_device  # noqa: E402
-from utils.engine import evaluate, make_loader  # noqa: E402
+from models import MoveNet
+from utils import ArgumentParser, cli, seed_everything, set_device, write_json
+from utils.checkpoint import load_weights
+from utils.config import add_config_flags, checkpoint_config, overrides_from
+from utils.engine import build_loaders, evaluate
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_flags(parser, 'dataset_root', 'pretrained', 'batch_size', 'device', 'num_workers', 'seed', 'hm_th')
+@cli
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = ArgumentParser(description=__doc__)
+    add_config_flags(parser, 'dataset_root', 'pretrained', 'batch_size', 'device', 'num_workers', 'seed', 'hm_th',
+                     config_help='yaml config (default: config.yaml beside --pretrained)')
     parser.add_argument('--split', default='val', help='reads <dataset_root>/<split>2017.json')
     parser.add_argument('--save_dir', default=None, help='also write <save_dir>/metrics.json')
-    args = parser.parse_args()
-    cfg = get_config(argparse.Namespace(**{k: v for k, v in vars(args).items() if k not in ('save_dir', 'batch_size')}))
+    args = parser.parse_args(argv)
+    overrides = overrides_from(args, skip=('batch_size', 'save_dir', 'pretrained'))
+    if args.batch_size is not None:
+        overrides['TEST.batch_size'] = args.batch_size
+    cfg, weights = checkpoint_config(args.config, args.pretrained, overrides)
     set_device(cfg.device or None)
     seed_everything(cfg.seed)  # the original resizes val images with a random interpolation too
-    weights = cfg.MODEL.pretrained or os.path.join(cfg.save_dir, 'best_model', 'model.pdparams')
     model = MoveNet(cfg.DATA.num_joints)
     load_weights(model, weights)
-    dataset = CocoCropDataset(cfg.DATA.root, args.split, cfg.DATA.img_size, False, cfg.seed)
-    loader = make_loader(dataset, args.batch_size or cfg.TEST.batch_size, False, cfg.num_workers, cfg.seed)
+    _, loader = build_loaders(cfg, split=args.split)
     metrics = evaluate(model, loader, cfg.TEST.hm_th, cfg.TEST.acc_th / cfg.DATA.img_size)
     print(f"[EVAL] acc: {metrics['acc']:.4f}, AP: {metrics['AP']:.4f}, AP50: {metrics['AP50']:.4f}, "
-          f"AR: {metrics['AR']:.4f} ({len(dataset)} crops, {weights})")
+          f"AR: {metrics['AR']:.4f} ({metrics['samples']} crops, {weights})")
     if args.save_dir:
-        os.makedirs(args.save_dir, exist_ok=True)
-        with open(os.path.join(args.save_dir, 'metrics.json'), 'w') as f:
-            json.dump(metrics, f, indent=1)
+        write_json(os.path.join(args.save_dir, 'metrics.json'), metrics)
 
 
 if __name__ == '__main__':
-    run_main(main)
+    main()

@@ -10,6 +10,7 @@ import numpy as np
 from tqdm import tqdm
 
 from utils import UserError
+from utils.atomic_io import write_file_atomic
 
 
 def _normalise(x: float, y: float, pad: tuple, box: tuple) -> List[float]:
@@ -61,27 +62,64 @@ def crop_person(img: np.ndarray, ann: Dict, others: List[Dict], expand_ratio: fl
     return crop, label
 
 
-def convert_coco(img_dir: str, ann_file: str, out_json: str, out_img_dir: str, expand_ratio: float = 1.0) -> int:
-    """Write the crops into out_img_dir and the label list into out_json; returns the number of crops."""
+def _numbers(value, n: int) -> bool:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return arr.shape == (n,) and bool(np.isfinite(arr).all())
+
+
+def load_coco(ann_file: str) -> Dict:
+    """A COCO person_keypoints json, checked before anything is written: 'images' with id/file_name,
+    'annotations' with a known image_id, a 4-number bbox and 51 finite keypoint numbers (x, y, v for 17 joints)."""
+    fix = 'pass a COCO person_keypoints_*.json'
     if not os.path.isfile(ann_file):
-        raise UserError(f'{ann_file} not found, --ann_file, pass a COCO person_keypoints_*.json')
-    with open(ann_file) as f:
-        data = json.load(f)
-    for key in ('images', 'annotations'):
-        if key not in data:
-            raise UserError(f"{ann_file} lacks '{key}', it is not a COCO keypoints file")
-    os.makedirs(out_img_dir, exist_ok=True)
+        raise UserError(f'{ann_file} not found, --ann_file/--coco_root, {fix}')
+    try:
+        with open(ann_file, encoding='utf-8') as f:
+            data = json.load(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UserError(f'{ann_file} is not valid JSON ({str(e)[:80]}), --ann_file/--coco_root, {fix}')
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ('images', 'annotations')):
+        raise UserError(f"{ann_file} lacks the 'images' and 'annotations' lists, --ann_file/--coco_root, {fix}")
+    ids = set()
+    for i, im in enumerate(data['images']):
+        if not isinstance(im, dict) or 'id' not in im or not isinstance(im.get('file_name'), str):
+            raise UserError(f"{ann_file} images[{i}] lacks 'id' or 'file_name', --ann_file/--coco_root, {fix}")
+        ids.add(im['id'])
+    for i, ann in enumerate(data['annotations']):
+        where = f'{ann_file} annotations[{i}]'
+        if not isinstance(ann, dict) or ann.get('image_id') not in ids:
+            raise UserError(f"{where} has no image_id of 'images', --ann_file/--coco_root, {fix}")
+        if 'keypoints' not in ann or not _numbers(ann['keypoints'], 51):
+            raise UserError(f"{where} lacks 'keypoints' (51 finite numbers: x, y, v for the 17 COCO joints), "
+                            f'--ann_file/--coco_root, pass a person_keypoints_*.json, not instances_*.json')
+        if not _numbers(ann.get('bbox'), 4):
+            raise UserError(f"{where} lacks a 'bbox' of 4 finite numbers, --ann_file/--coco_root, {fix}")
+    return data
+
+
+def convert_coco(img_dir: str, ann_file: str, out_json: str, out_img_dir: str, expand_ratio: float = 1.0) -> int:
+    """Write the crops into out_img_dir and the label list into out_json (atomically, last); returns the number of
+    crops. The json and the images it needs are checked first."""
+    data = load_coco(ann_file)
     names = {im['id']: im['file_name'] for im in data['images']}
     by_image: Dict[str, List[Dict]] = OrderedDict()
     for ann in data['annotations']:
         by_image.setdefault(names[ann['image_id']], []).append(ann)
+    missing = [n for n, anns in by_image.items() if len(anns) <= 3 and not os.path.isfile(os.path.join(img_dir, n))]
+    if missing:
+        raise UserError(f'{len(missing)} images of {ann_file} not found in {img_dir} (e.g. {missing[0]}), --img_dir/'
+                        '--coco_root, put the COCO images there')
+    os.makedirs(out_img_dir, exist_ok=True)
     out = []
-    for name, anns in tqdm(by_image.items(), desc=os.path.basename(ann_file)):
+    for name, anns in tqdm(by_image.items(), desc=os.path.basename(ann_file), disable=None):  # no bar in logs
         if len(anns) > 3:  # crowded images are skipped
             continue
         img = cv2.imread(os.path.join(img_dir, name))
         if img is None:
-            raise UserError(f'image {os.path.join(img_dir, name)} not found or unreadable, --img_dir')
+            raise UserError(f'image {os.path.join(img_dir, name)} cannot be decoded, --img_dir, replace the file')
         for idx, ann in enumerate(anns):
             if ann.get('iscrowd', 0) != 0:
                 continue
@@ -91,9 +129,7 @@ def convert_coco(img_dir: str, ann_file: str, out_json: str, out_img_dir: str, e
                 continue
             crop, label = res
             save_name = f'{os.path.splitext(name)[0]}_{idx}.jpg'
-            cv2.imwrite(os.path.join(out_img_dir, save_name), crop)
+            write_file_atomic(os.path.join(out_img_dir, save_name), cv2.imencode('.jpg', crop)[1].tobytes())
             out.append({'img_name': save_name, **label})
-    os.makedirs(os.path.dirname(os.path.abspath(out_json)), exist_ok=True)
-    with open(out_json, 'w') as f:
-        json.dump(out, f)
+    write_file_atomic(out_json, json.dumps(out).encode())  # one-line list, as the original
     return len(out)

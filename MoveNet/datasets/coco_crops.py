@@ -43,6 +43,18 @@ def validate_item(item: Dict, where: str, num_joints: int = 17) -> None:
         raise UserError(f'{where}: keypoint visibility must be 0, 1 or 2, fix the annotation file')
     if not (kps[2::3] > 0).any():
         raise UserError(f'{where}: no labelled keypoint (all v = 0), drop this person from the json')
+    xy = kps.reshape(-1, 3)[kps[2::3] > 0, :2]
+    if (xy < 0).any() or (xy > 1).any() or (center < 0).any() or (center > 1).any():
+        raise UserError(f'{where}: labelled keypoints and center must be normalised to the crop (0..1), got '
+                        f'{float(min(xy.min(), center.min())):.3g}..{float(max(xy.max(), center.max())):.3g}, '
+                        're-create the json with scripts/make_coco_crops.py')
+    if 'bbox' in item:
+        try:
+            bbox = np.asarray(item['bbox'], dtype=np.float64)
+        except (TypeError, ValueError):
+            bbox = np.zeros(0)
+        if bbox.shape != (4,) or not np.isfinite(bbox).all():
+            raise UserError(f'{where}: bbox must be 4 finite numbers [x0, y0, x1, y1], fix the annotation file')
     _check_points(item.get('other_centers', []), f'{where}.other_centers')
     others = item.get('other_keypoints', [])
     if len(others) not in (0, num_joints):
@@ -58,17 +70,21 @@ def load_annotations(json_path: str, img_dir: str, num_joints: int = 17) -> List
     try:
         with open(json_path) as f:
             items = json.load(f)
-    except json.JSONDecodeError as e:
-        raise UserError(f'{json_path} is not valid JSON ({e}), re-create it with scripts/make_coco_crops.py')
+    except ValueError as e:  # JSONDecodeError, or a binary file (UnicodeDecodeError)
+        raise UserError(f'{json_path} is not valid JSON ({str(e)[:80]}), re-create it with scripts/make_coco_crops.py')
     if not isinstance(items, list) or not items:
         raise UserError(f'{json_path} must hold a non-empty JSON list of crops, re-create it')
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise UserError(f'{json_path}[{i}] is not an object, re-create the file')
         validate_item(item, f'{json_path}[{i}]', num_joints)
-        if not os.path.isfile(os.path.join(img_dir, item['img_name'])):
-            raise UserError(f"image {os.path.join(img_dir, item['img_name'])} of {json_path}[{i}] not found, "
-                            '--dataset_root, check that imgs/ holds the crops')
+        img = os.path.join(img_dir, str(item['img_name']))
+        if not os.path.isfile(img):
+            raise UserError(f'image {img} of {json_path}[{i}] not found, --dataset_root, check that imgs/ holds the '
+                            'crops')
+        if os.path.getsize(img) == 0:
+            raise UserError(f'image {img} of {json_path}[{i}] is an empty file, --dataset_root, re-create the crops '
+                            'with scripts/make_coco_crops.py')
     return items
 
 
@@ -76,7 +92,7 @@ def read_image(path: str, img_size: int, interpolation: int = cv2.INTER_LINEAR) 
     """-> RGB uint8 [img_size, img_size, 3]."""
     img = cv2.imread(path, cv2.IMREAD_COLOR)
     if img is None:
-        raise UserError(f'cannot decode image {path}, replace or remove it')
+        raise UserError(f'cannot decode image {path}, --dataset_root, replace the file or drop its entry from the json')
     return cv2.resize(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (img_size, img_size), interpolation=interpolation)
 
 
@@ -89,10 +105,14 @@ class CocoCropDataset(Dataset):
     def __init__(self, root: str, split: str = 'train', img_size: int = 192, augment: bool = False,
                  seed: int = 42, num_joints: int = 17, items: Optional[List[Dict]] = None):
         self.img_dir = os.path.join(root, 'imgs')
-        self.items = items if items is not None else load_annotations(
-            os.path.join(root, f'{split}2017.json'), self.img_dir, num_joints)
+        self.json_path = os.path.join(root, f'{split}2017.json')
+        self.items = items if items is not None else load_annotations(self.json_path, self.img_dir, num_joints)
         self.img_size, self.num_joints, self.seed, self.epoch = img_size, num_joints, seed, 0
         self.augment = DataAug() if augment else None
+
+    def sample_name(self, index: int) -> str:
+        """The sample's image and annotation entry, for error lines (utils/fail_fast.GuardedDataset)."""
+        return f"{os.path.join(self.img_dir, str(self.items[index]['img_name']))} ({self.json_path}[{index}])"
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = epoch

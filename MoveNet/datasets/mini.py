@@ -1,25 +1,21 @@
 """Mini data set in the real format: synthetic images of articulated stick-figure persons (background clutter,
 sometimes a second, smaller person) with a COCO person_keypoints json, then run through the real conversion
-(datasets/coco_convert.py, as scripts/make_coco_crops.py) into <out_dir>/cropped/.
+(datasets/coco_convert.py, as scripts/make_coco_crops.py) into <out_dir>/cropped/; and sets of whole images for
+inference. The command line is tools/make_mini_data.py.
 
-    python datasets/mini.py --out_dir test_tipc/data/mini --num_train 40 --num_val 12
-Writes <out_dir>/coco/{train2017,val2017}/*.jpg, <out_dir>/coco/annotations/person_keypoints_*.json,
+make_mini writes <out_dir>/coco/{train2017,val2017}/*.jpg, <out_dir>/coco/annotations/person_keypoints_*.json,
 <out_dir>/cropped/{imgs/,train2017.json,val2017.json}, <out_dir>/predict_example.jpg and a short
-<out_dir>/predict_example.avi."""
-import argparse
+<out_dir>/predict_example.avi; make_infer_set writes N whole images (one to three persons) into a folder."""
 import json
 import math
 import os
 import shutil
-import sys
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from datasets.coco_convert import convert_coco  # noqa: E402
+from datasets.coco_convert import convert_coco
 
 KEYPOINT_NAMES = ['nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder',
                   'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee',
@@ -152,17 +148,15 @@ def make_mini(out_dir: str, num_train: int = 40, num_val: int = 12, seed: int = 
     return cropped
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--out_dir', default=None, help='default: <this folder>/test_tipc/data/mini')
-    parser.add_argument('--num_train', type=int, default=40)
-    parser.add_argument('--num_val', type=int, default=12)
-    parser.add_argument('--seed', type=int, default=0)
-    args = parser.parse_args()
-    from utils import from_root
-    root = make_mini(args.out_dir or from_root('test_tipc/data/mini'), args.num_train, args.num_val, args.seed)
-    print(f'mini data written: --dataset_root {root}')
-
-
-if __name__ == '__main__':
-    main()
+def make_infer_set(out_dir: str, num: int, seed: int = 1, size: Optional[int] = None, ext: str = '.jpg') -> str:
+    """num whole stick-figure images (their own sizes, or size x size) named infer_<i>.<ext> in out_dir (replaced);
+    PNG is lossless, so its pixels are the same on every machine."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    os.makedirs(out_dir)
+    rng = np.random.default_rng(seed)
+    for i in range(num):
+        img, _, _ = make_image(rng)
+        if size:
+            img = cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)
+        cv2.imwrite(os.path.join(out_dir, f'infer_{i:04d}{ext}'), img)
+    return out_dir

@@ -3,18 +3,22 @@
     python scripts/make_coco_crops.py --coco_root data/coco --out_root data/cropped
 expects <coco_root>/{train2017,val2017}/ and <coco_root>/annotations/person_keypoints_{train,val}2017.json;
 or one split: --img_dir ... --ann_file ... --out_json ... ."""
-import argparse
 import os
 import sys
 
+# run as `python scripts/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from datasets.coco_convert import convert_coco  # noqa: E402
-from utils import UserError, from_root, input_path, run_main  # noqa: E402
+import argparse
+from typing import List, Optional
+
+from datasets.coco_convert import convert_coco
+from utils import ArgumentParser, UserError, cli, from_root, input_path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+@cli
+def main(argv: Optional[List[str]] = None) -> None:
+    parser = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--coco_root', default=None,
                         help='folder with train2017/ val2017/ annotations/ (default: <this folder>/data/coco)')
     parser.add_argument('--out_root', default=None,
@@ -24,7 +28,10 @@ def main() -> None:
     parser.add_argument('--ann_file', default=None, help='single split: person_keypoints_*.json')
     parser.add_argument('--out_json', default=None, help='single split: output json')
     parser.add_argument('--expand_ratio', type=float, default=1.0, help='EXPAND_RATIO of the original (1.0)')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if not 0 < args.expand_ratio < 100:
+        raise UserError(f'--expand_ratio {args.expand_ratio} must be > 0 (1.0 = the original), command line, pass '
+                        'a positive ratio')
     args.coco_root = input_path(args.coco_root) or from_root('data/coco')
     args.out_root = args.out_root or from_root('data/cropped')
     args.img_dir, args.ann_file = input_path(args.img_dir), input_path(args.ann_file)
@@ -43,4 +50,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    run_main(main)
+    main()

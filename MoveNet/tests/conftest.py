@@ -1,10 +1,16 @@
+"""Shared fixtures. This file makes the MoveNet folder importable for every test (the one place tests touch
+sys.path); scripts run in-process through their main(argv) (no ~3 s paddle import per call) or, where a real
+process matters (exit status, os._exit of a worker, distributed launch, logs of the interpreter), as subprocesses."""
+import importlib.util
 import os
+import subprocess
 import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+LITE = os.path.join(ROOT, 'configs', 'movenet_lite.yaml')
 
 
 @pytest.fixture(scope='session')
@@ -24,45 +30,45 @@ def tiny_root(tmp_path_factory) -> str:
 _SCRIPTS = {}
 
 
-def run_inprocess(script, args, capsys):
-    """`python <script> <args>` in this process (no ~3 s paddle import per call): the script's main() under
-    utils.run_main with sys.argv set -> (exit status, stdout, stderr). Scripts are loaded from their files, so
-    test.py is never confused with the standard library's `test` package."""
-    import importlib.util
-
-    from utils import run_main
+def load_script(script: str):
+    """A script of the folder as a module (loaded from its file, so test.py is never the standard library's
+    `test` package)."""
     if script not in _SCRIPTS:
         spec = importlib.util.spec_from_file_location('movenet_script_' + script.replace('/', '_')[:-3],
                                                       os.path.join(ROOT, script))
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         _SCRIPTS[script] = module
-    old_argv = sys.argv
-    sys.argv = [script] + list(args)
+    return _SCRIPTS[script]
+
+
+def run_inprocess(script, args, capsys):
+    """`python <script> <args>` in this process: the script's main(argv) -> (exit status, stdout, stderr)."""
+    main = load_script(script).main
     capsys.readouterr()
     try:
-        run_main(_SCRIPTS[script].main)
+        main([str(a) for a in args])
         code = 0
     except SystemExit as e:
         code = e.code
-    finally:
-        sys.argv = old_argv
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def run_script(args, cwd=ROOT, timeout=600):
-    import subprocess
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    return subprocess.run([sys.executable] + list(args), cwd=cwd, capture_output=True, text=True, env=env,
-                          timeout=timeout)
+def run_script(args, cwd=ROOT, timeout=600, env=None):
+    full_env = dict(os.environ, OMP_NUM_THREADS='1', **(env or {}))
+    return subprocess.run([sys.executable] + [str(a) for a in args], cwd=cwd, capture_output=True, text=True,
+                          env=full_env, timeout=timeout)
+
+
+def error_lines(err: str) -> list:
+    return [line for line in err.splitlines() if line.startswith('error: ')]
 
 
 @pytest.fixture(scope='session')
 def lite_run(mini_root, tmp_path_factory):
     """The lite training of configs/movenet_lite.yaml on the mini data, once per session: its save_dir."""
     out = tmp_path_factory.mktemp('lite') / 'out'
-    res = run_script(['train.py', '--config', 'configs/movenet_lite.yaml', '--dataset_root', mini_root,
-                      '--save_dir', str(out), '--device', 'cpu'])
+    res = run_script(['train.py', '--config', LITE, '--dataset_root', mini_root, '--save_dir', out, '--device', 'cpu'])
     assert res.returncode == 0, res.stderr[-3000:]
     return out

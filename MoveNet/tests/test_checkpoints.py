@@ -16,7 +16,8 @@ import paddle
 import pytest
 
 from models import MoveNet
-from utils import UserError, load_weights
+from utils import UserError
+from utils.checkpoint import load_weights
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, 'fixtures', 'official_old_form_forward.json')
@@ -140,10 +141,14 @@ def test_loading_is_strict(tmp_path):
 
 
 def test_head_of_another_joint_count_is_the_only_tolerated_difference(tmp_path, capsys):
+    """Fine-tuning (train.py --pretrained): re-initialised with a one-line warning; anywhere else an error naming
+    both joint counts."""
     paddle.save(MoveNet(17).state_dict(), str(tmp_path / 'coco.pdparams'))
     net = MoveNet(16)
+    with pytest.raises(UserError, match='has heads for 17 joints but the config builds 16'):
+        load_weights(net, str(tmp_path / 'coco.pdparams'))
     before = net.header.header_regs[1].weight.numpy().copy()
-    load_weights(net, str(tmp_path / 'coco.pdparams'))
+    load_weights(net, str(tmp_path / 'coco.pdparams'), allow_head_change=True)
     err = capsys.readouterr().err
     assert err.count('\n') == 1 and 'heads for 17 joints, the model 16' in err
     for k in ('header.header_heatmaps.1.weight', 'header.header_regs.1.bias', 'header.header_offsets.1.weight'):
@@ -187,9 +192,8 @@ def test_converter_errors_are_one_line(bad_files, kind, msg, tmp_path, capsys):
     if kind not in bad_files:
         pytest.skip('needs torch')
     from tools.convert_weights import main
-    from utils import run_main
     with pytest.raises(SystemExit) as e:
-        run_main(lambda: main(['--src', str(bad_files[kind]), '--dst', str(tmp_path / 'x.pdparams')]))
+        main(['--src', str(bad_files[kind]), '--dst', str(tmp_path / 'x.pdparams')])
     err = capsys.readouterr().err.strip().splitlines()
     assert e.value.code == 2 and len(err) == 1 and err[0].startswith('error: ') and msg in err[0], err
 
@@ -208,25 +212,28 @@ def test_pretrained_torch_checkpoint_names_the_converter_command(bad_files):
         load_weights(MoveNet(), str(bad_files['npy']))
 
 
-def test_default_paths_resolve_from_the_folder(tmp_path, monkeypatch):
+def test_default_paths_resolve_from_the_folder(tmp_path, monkeypatch, capsys):
     """From another directory (`cd /tmp && python <folder>/test.py ...`): defaults and config-file paths are
-    relative to the MoveNet folder, a relative --config not under the current directory is found in the folder."""
-    import argparse
+    relative to the MoveNet folder, a relative --config not under the current directory is found in the folder,
+    flag paths are relative to the current directory."""
+    from conftest import load_script
 
-    import test as test_script
-
-    from config import get_config
     from utils import ROOT
+    from utils.config import load_config, script_config
     weights = str(tmp_path / 'w.pdparams')
     paddle.save(MoveNet().state_dict(), weights)
     monkeypatch.chdir(tmp_path)
-    cfg = get_config(argparse.Namespace(config='configs/movenet_lite.yaml'))
+    cfg = script_config('configs/movenet_lite.yaml', None, {})
     assert cfg.DATA.root == os.path.join(ROOT, 'test_tipc', 'data', 'mini', 'cropped')
     assert cfg.save_dir == os.path.join(ROOT, 'test_tipc', 'output', 'movenet', 'norm_train')
-    cfg = get_config(argparse.Namespace(save_dir='out'))
+    import argparse
+
+    from utils.config import overrides_from
+    cfg = load_config(os.path.join(ROOT, 'configs', 'movenet_coco.yaml'),
+                      overrides_from(argparse.Namespace(save_dir='out')))
     assert cfg.DATA.root == os.path.join(ROOT, 'data', 'cropped') and cfg.save_dir == str(tmp_path / 'out')
     if os.path.exists(os.path.join(ROOT, 'data', 'cropped', 'val2017.json')):
         pytest.skip('a real data/cropped exists in the folder')
-    monkeypatch.setattr('sys.argv', ['test.py', '--pretrained', weights, '--device', 'cpu'])
-    with pytest.raises(UserError, match=re.escape(os.path.join(ROOT, 'data', 'cropped', 'val2017.json'))):
-        test_script.main()
+    with pytest.raises(SystemExit):  # the default config's data root is the folder's data/cropped
+        load_script('test.py').main(['--pretrained', weights, '--device', 'cpu', '--config', 'configs/movenet_coco.yaml'])
+    assert os.path.join(ROOT, 'data', 'cropped', 'val2017.json') in capsys.readouterr().err

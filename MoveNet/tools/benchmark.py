@@ -4,16 +4,22 @@ Paddle dygraph, Paddle Inference (oneDNN on/off), ONNX Runtime and the torch ref
     python tools/benchmark.py --torch_ref ../alignment/MoveNet/torch_ref
 FLOPs: our own counter over the convolutions, one multiply-add = 2 FLOPs. Latency: median of --runs after
 --warmup runs, same random input for every engine. The network only (decode excluded)."""
-import argparse
 import os
 import sys
+
+# run as `python tools/x.py` from the folder: make the folder's packages importable
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import warnings
+
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
+
+import argparse
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
+import numpy as np
+import paddle
 
 
 def conv_flops(model: paddle.nn.Layer, size: int) -> int:
@@ -50,20 +56,19 @@ def main() -> None:
     parser.add_argument('--runs', type=int, default=50)
     args = parser.parse_args()
     paddle.set_device('cpu')
-    from export_model import export, to_onnx
-    from infer import Predictor
-
     from models import MoveNet
+    from utils.config import DEFAULT_CONFIG, load_config
+    from utils.export import export
+    from utils.inference import Predictor
     net = MoveNet()
     net.eval()
     params = sum(int(np.prod(p.shape)) for p in net.parameters() if not p.stop_gradient)
     flops = conv_flops(net, args.img_size)
     x = np.random.default_rng(0).uniform(0, 255, (1, 3, args.img_size, args.img_size)).astype(np.float32)
-    tmp = tempfile.mkdtemp(prefix='movenet_bench_')
-    path = os.path.join(tmp, 'w.pdparams')
+    work = tempfile.mkdtemp(prefix='movenet_bench_')
+    path, tmp = os.path.join(work, 'w.pdparams'), os.path.join(work, 'export')
     paddle.save(net.state_dict(), path)
-    export(path, tmp, img_size=args.img_size)
-    to_onnx(tmp)
+    export(load_config(DEFAULT_CONFIG), path, tmp, onnx=True)
 
     torch_model = None
     if args.torch_ref:
@@ -86,14 +91,11 @@ def main() -> None:
         with paddle.no_grad():
             results['Paddle dygraph'] = median_ms(lambda: net(xp), args.warmup, args.runs)
         for mkldnn in (True, False):
-            ns = argparse.Namespace(model_file=None, params_file=None, model_dir=tmp, backend='paddle', use_gpu=False,
-                                    enable_mkldnn=mkldnn, cpu_threads=threads, use_tensorrt=False, precision='fp32',
-                                    ir_optim=True, gpu_mem=1000, batch_size=1)
-            pred = Predictor(ns)
+            pred = Predictor(os.path.join(tmp, 'model.json'), os.path.join(tmp, 'model.pdiparams'), 'paddle',
+                             enable_mkldnn=mkldnn, cpu_threads=threads)
             results[f"Paddle Inference (oneDNN {'on' if mkldnn else 'off'})"] = median_ms(
                 lambda: pred.run(x), args.warmup, args.runs)
-        ns.backend, ns.enable_mkldnn = 'onnxruntime', False
-        ort_pred = Predictor(ns)
+        ort_pred = Predictor(os.path.join(tmp, 'model.onnx'), None, 'onnxruntime', cpu_threads=threads)
         results['ONNX Runtime'] = median_ms(lambda: ort_pred.run(x), args.warmup, args.runs)
         ref = results.get('torch reference (eager)')
         for name, ms in results.items():

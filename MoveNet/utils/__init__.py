@@ -1,11 +1,14 @@
-"""Small helpers shared by every script: errors, flags, seeding, logging, atomic checkpoints, weight loading."""
-import json
+"""Small helpers shared by every script: errors, flags, paths, seeding, devices, logging.
+
+This package imports none of its submodules (utils.checkpoint, utils.config, utils.engine, ... are imported by
+name where they are used), so importing `utils` never pulls in paddle and never forms a cycle."""
+import argparse
+import functools
 import logging
 import os
 import random
-import shutil
 import sys
-from typing import Callable, Dict, Optional
+from typing import Callable, List, Optional
 
 import numpy as np
 
@@ -27,7 +30,8 @@ def input_path(path: Optional[str]) -> Optional[str]:
 
 
 class UserError(Exception):
-    """A problem the user can fix (missing file, bad format, wrong checkpoint): printed as one line, exit 2."""
+    """A problem the user can fix (missing file, bad format, wrong checkpoint): printed as one line, exit 2.
+    The message reads `<what>, <where>, <how to fix>`."""
 
 
 def str2bool(v) -> bool:
@@ -37,16 +41,29 @@ def str2bool(v) -> bool:
         return True
     if str(v).lower() in ('false', '0', 'no', 'n', 'f'):
         return False
-    raise UserError(f"'{v}' is not a boolean, command line, use True or False")
+    raise argparse.ArgumentTypeError(f"'{v}' is not a boolean, use True or False")
 
 
-def run_main(main: Callable[[], None]) -> None:
-    """Run a script's main(); a UserError becomes `error: <message>` on stderr and exit status 2."""
-    try:
-        main()
-    except UserError as e:
-        print(f'error: {e}', file=sys.stderr)
-        sys.exit(2)
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse whose mistakes (unknown flag, bad value) are one `error:` line and exit status 2, no usage block."""
+
+    def error(self, message: str):
+        print(f'error: {message}, command line, see `python {os.path.basename(sys.argv[0])} --help`',
+              file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cli(main: Callable) -> Callable:
+    """Decorates a script's `main(argv=None)`: a UserError becomes `error: <message>` on stderr and exit status 2.
+    Tests call `main([...])` in-process and catch SystemExit."""
+    @functools.wraps(main)
+    def wrapper(argv: Optional[List[str]] = None):
+        try:
+            return main(argv)
+        except UserError as e:
+            print(f'error: {e}', file=sys.stderr)
+            raise SystemExit(2) from None
+    return wrapper
 
 
 def seed_everything(seed: int) -> None:
@@ -79,22 +96,39 @@ def set_device(device: Optional[str]) -> str:
     import paddle
     device = device or default_device()
     if device == 'gpu' and not paddle.is_compiled_with_cuda():
-        raise UserError('--device gpu asked, but this paddle has no CUDA, pass --device cpu or install paddlepaddle-gpu')
+        raise UserError('--device gpu asked, but this paddle has no CUDA, --device, pass cpu or install '
+                        'paddlepaddle-gpu')
     paddle.set_device(device)
     return device
 
 
+class _StdoutHandler(logging.StreamHandler):
+    """Writes to whatever sys.stdout is at the time of the message (pytest swaps it between tests)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
+
+
 def get_logger(save_dir: Optional[str] = None, name: str = 'movenet') -> logging.Logger:
+    """Messages to stdout and, with save_dir, to <save_dir>/train.log (call it only once the inputs are valid)."""
     logger = logging.getLogger(name)
     logger.setLevel(logging.INFO)
     logger.propagate = False
     if not logger.handlers:
-        h = logging.StreamHandler(sys.stdout)
+        h = _StdoutHandler()
         h.setFormatter(logging.Formatter('%(message)s'))
         logger.addHandler(h)
     if save_dir:
         os.makedirs(save_dir, exist_ok=True)
         path = os.path.abspath(os.path.join(save_dir, 'train.log'))
+        for h in [h for h in logger.handlers if getattr(h, 'baseFilename', None)]:
+            if h.baseFilename != path:  # an earlier run in this process (tests) logged elsewhere
+                logger.removeHandler(h)
+                h.close()
         if not any(getattr(h, 'baseFilename', None) == path for h in logger.handlers):
             fh = logging.FileHandler(path)
             fh.setFormatter(logging.Formatter('%(message)s'))
@@ -102,25 +136,10 @@ def get_logger(save_dir: Optional[str] = None, name: str = 'movenet') -> logging
     return logger
 
 
-def atomic_save_dir(target: str, files: Dict[str, object]) -> None:
-    """Write {name: paddle-state or json-able} into `<target>.tmp-<pid>`, then swap it in by renames, so a kill
-    at any moment leaves the previous checkpoint intact."""
-    import paddle
-    tmp = f'{target}.tmp-{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    for name, obj in files.items():
-        path = os.path.join(tmp, name)
-        if name.endswith('.json'):
-            with open(path, 'w') as f:
-                json.dump(obj, f)
-        else:
-            paddle.save(obj, path)
-    old = f'{target}.old-{os.getpid()}'
-    if os.path.exists(target):
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+def write_json(path: str, obj) -> None:
+    """A JSON file written atomically (utils/atomic_io.write_file_atomic), serialised here: write_file_atomic picks
+    the format from the temporary name, so a mapping given to it would be pickled (see /work/plan/requests)."""
+    import json
 
-
-from utils.checkpoint import load_weights  # noqa: E402,F401  (needs UserError above)
+    from utils.atomic_io import write_file_atomic
+    write_file_atomic(path, (json.dumps(obj, indent=1) + '\n').encode('utf-8'))

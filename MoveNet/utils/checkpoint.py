@@ -9,8 +9,12 @@ Two forms of movenet.pytorch's InvertedResidual exist (lib/models/movenet_mobile
 The old form maps exactly onto ours by copying the shared block into each of the n slots (`expand_old_form`).
 
 Loading accepts our .pdparams and MoveNet.Paddle's Paddle `.pth` files; every tensor must match by name and shape.
-The only tolerated difference is a head classifier of another joint count, re-initialised with a warning. A
-PyTorch checkpoint is refused with the tools/convert_weights.py command that converts it."""
+The only tolerated difference is a head classifier of another joint count, and only when fine-tuning
+(`train.py --pretrained`: re-initialised with a warning); test/predict/export and --resume refuse it, naming both
+counts. A PyTorch checkpoint is refused with the tools/convert_weights.py command that converts it.
+
+The conversion of movenet.pytorch checkpoints (read_torch_state_dict, convert_state_dict, convert) lives here too;
+tools/convert_weights.py is its command line."""
 import os
 import re
 import sys
@@ -20,6 +24,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from utils import UserError
+from utils.atomic_io import write_file_atomic
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TORCH_LEGACY_MAGIC = b'\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19'  # pickle of torch's legacy magic number
@@ -134,15 +139,25 @@ def match_state(state: Dict[str, np.ndarray], own: Dict, path: str, flag: str = 
     return {k: v for k, v in state.items() if k not in heads}, heads
 
 
+def head_counts(state: Dict, own: Dict) -> Tuple[object, object]:
+    """(joints of the checkpoint's heads, joints of the model)."""
+    key = 'header.header_heatmaps.1.bias'
+    got = int(state[key].shape[0]) if key in state else '?'
+    want = int(own[key].shape[0]) if key in own else '?'
+    return got, want
+
+
 def head_warning(path: str, heads: List[str], state: Dict, own: Dict) -> str:
-    got = int(state['header.header_heatmaps.1.bias'].shape[0]) if 'header.header_heatmaps.1.bias' in state else '?'
-    want = int(own['header.header_heatmaps.1.bias'].shape[0]) if 'header.header_heatmaps.1.bias' in own else '?'
+    got, want = head_counts(state, own)
     return (f'warning: {path} has heads for {got} joints, the model {want}: dropped {", ".join(heads)} '
             '(another joint count), initialised fresh')
 
 
-def load_weights(model, path: str, logger=None, quiet: bool = False, flag: str = '--pretrained') -> None:
-    """Load a MoveNet .pdparams (ours or MoveNet.Paddle's Paddle `.pth`, current or old form) strictly."""
+def load_weights(model, path: str, logger=None, quiet: bool = False, flag: str = '--pretrained',
+                 allow_head_change: bool = False) -> None:
+    """Load a MoveNet .pdparams (ours or MoveNet.Paddle's Paddle `.pth`, current or old form) strictly.
+    allow_head_change: fine-tuning (train.py --pretrained) re-initialises heads of another joint count with a
+    warning; everywhere else they are an error naming both counts."""
     if not path or not os.path.isfile(path):
         raise UserError(f'weights file {path} not found, {flag}, pass an existing MoveNet .pdparams')
     log = (lambda m: None) if quiet else (logger.warning if logger else (lambda m: print(m, file=sys.stderr)))
@@ -153,8 +168,97 @@ def load_weights(model, path: str, logger=None, quiet: bool = False, flag: str =
         log(f'{path}: old-form checkpoint (one conv2 block shared by the n residual blocks of a stage): copied into '
             f'each of the n blocks, exact; {len(unused)} tensors of the n = 0 stage were never used and are skipped')
     to_load, heads = match_state(state, own, path, flag)
+    if heads and not allow_head_change:
+        got, want = head_counts(state, own)
+        raise UserError(f'{path} has heads for {got} joints but the config builds {want} (DATA.num_joints), {flag}, '
+                        f'pass weights trained for {want} joints or the config they were trained with')
     if heads:
         log(head_warning(path, heads, state, own))
     dtypes = {k: np.dtype(str(v.dtype).replace('paddle.', '')) for k, v in own.items()}
     to_load = {k: v.astype(dtypes[k], copy=False) for k, v in to_load.items()}
     model.set_state_dict({**to_load, **{k: own[k] for k in heads}})  # re-initialised heads keep their values
+
+
+# ---- conversion of movenet.pytorch checkpoints (tools/convert_weights.py is the command line)
+
+def read_torch_state_dict(path: str) -> Dict[str, np.ndarray]:
+    """What torch.save wrote (.pth/.pt/.pth.tar), bare or wrapped in 'state_dict' / 'model'; `module.` stripped.
+    torch is imported only here, to read the file."""
+    kind = sniff(path)
+    if kind == 'truncated':
+        raise UserError(f'{path} is a truncated or corrupt torch archive, --src, download or save it again')
+    if kind != 'torch':
+        try:  # a Paddle file needs no conversion
+            read_paddle_state(path, '--src')
+        except UserError:
+            raise UserError(f'{path} is not a PyTorch checkpoint (torch.save .pth/.pt/.pth.tar; got a .npy, text '
+                            'or truncated file?), --src, pass a movenet.pytorch checkpoint such as '
+                            'output/e118_valacc0.79805.pth') from None
+        raise UserError(f'{path} is already a Paddle checkpoint, --src, no conversion needed: pass it to '
+                        '--pretrained / --model_path as it is')
+    try:
+        import torch
+    except ImportError:
+        raise UserError(f'reading {path} needs PyTorch, --src, pip install torch (CPU is enough) and run again')
+    try:
+        obj = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:  # a damaged archive, or pickled objects beyond tensors
+        raise UserError(f'cannot read {path} ({type(e).__name__}: {str(e).splitlines()[0][:120]}), --src, '
+                        'pass a movenet.pytorch state dict saved with torch.save')
+    for key in ('state_dict', 'model'):
+        if isinstance(obj, dict) and key in obj and isinstance(obj[key], dict):
+            obj = obj[key]
+    if not isinstance(obj, dict):
+        raise UserError(f'{path} holds a {type(obj).__name__}, not a state dict, --src, pass a movenet.pytorch '
+                        'state dict (torch.save(model.state_dict(), ...))')
+    return {k[len('module.'):] if k.startswith('module.') else k: v.detach().cpu().numpy()
+            for k, v in obj.items() if hasattr(v, 'detach')}
+
+
+def convert_state_dict(state: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], List[str]]:
+    """Rename torch names to Paddle names -> (paddle state dict, keys that are not parameters or BN buffers)."""
+    out, dropped = {}, []
+    for k, v in state.items():
+        if k.endswith('num_batches_tracked'):
+            continue
+        if k.endswith('running_mean'):
+            k = k[:-len('running_mean')] + '_mean'
+        elif k.endswith('running_var'):
+            k = k[:-len('running_var')] + '_variance'
+        elif not k.endswith(('.weight', '.bias')):
+            dropped.append(k)
+            continue
+        out[k] = v.astype(np.float32)
+    return out, dropped
+
+
+def convert(src: str, num_classes: Optional[int] = None, log=print) -> Dict[str, np.ndarray]:
+    """movenet.pytorch checkpoint -> the complete state dict of MoveNet(num_classes) (numpy). A checkpoint of
+    another joint count keeps everything but its three 1x1 head classifiers (named in a warning, fresh init)."""
+    import paddle
+
+    from models import MoveNet
+    state, dropped = convert_state_dict(read_torch_state_dict(src))
+    if dropped:
+        raise UserError(f'{src} holds {len(dropped)} tensors that are not MoveNet parameters ({dropped[:3]}), '
+                        '--src, pass a movenet.pytorch MobileNetV2 state dict')
+    key = 'header.header_heatmaps.1.bias'
+    ckpt_joints = int(state[key].shape[0]) if key in state else 17
+    paddle.set_device('cpu')
+    own = MoveNet(num_classes or ckpt_joints).state_dict()
+    if is_old_form(state):
+        state, unused = expand_old_form(state, own)
+        log(f'old-form checkpoint (one conv2 block applied n times per stage, movenet.pytorch before 6eb59cd): '
+            f'copied into the n blocks of each stage; {len(unused)} tensors of the n = 0 stage features4.2 were '
+            f'never applied and are left out ({", ".join(unused[:2])}, ...)')
+    to_load, heads = match_state(state, own, src, '--src')
+    if heads:
+        log(head_warning(src, heads, state, own))
+        to_load.update({k: own[k].numpy() for k in heads})
+    return {k: to_load[k] for k in own}
+
+
+def save_converted(state: Dict[str, np.ndarray], dst: str) -> None:
+    """The converted state dict as a .pdparams, written atomically."""
+    import paddle
+    write_file_atomic(dst, {k: paddle.to_tensor(v) for k, v in state.items()})
