@@ -1,28 +1,48 @@
-"""Paddle Inference (or ONNX Runtime) on a pose pkl: the test pipeline per video, all views of `batch_size`
-videos in one run, per-view probabilities averaged per video.
-python infer.py --model_file output/model.json --params_file output/model.pdiparams --input_file v_xxx.pkl
+"""Paddle Inference (or ONNX Runtime) on a pose pkl: the test pipeline per video, all views of `batch_size` videos
+in one run, per-view probabilities averaged per video; every prediction printed (id, class name, score, top-5),
+optionally saved as json. The config is the export directory's config.yaml unless --config overrides it.
+python infer.py --model_dir output/inference --input_file v_xxx.pkl [--save_results out.json]
 """
 import os
 import sys
+import warnings
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
 
-import argparse  # noqa: E402
 
-import numpy as np  # noqa: E402
+def _verbose(argv) -> bool:
+    """--verbose True on the command line (read before paddle is imported: glog reads its level at import)."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--verbose=") else \
+            argv[i + 1] if arg == "--verbose" and i + 1 < len(argv) else None
+        if value is not None:
+            return value.lower() in ("true", "1", "yes", "y")
+    return False
 
-from datasets.pose_dataset import load_videos  # noqa: E402
-from datasets.transforms import build_pipeline  # noqa: E402
-from utils import UserError, in_root, load_config, run_main, str2bool  # noqa: E402
+
+if not _verbose(sys.argv[1:]):
+    os.environ.setdefault("GLOG_minloglevel", "3")  # Paddle Inference's pass names and I/W lines
+
+import argparse
+import math
+
+import numpy as np
+
+from datasets.pose_dataset import load_videos, video_views
+from datasets.transforms import build_pipeline
+from utils import UserError, check_flag, run_main, str2bool
+from utils.config import class_names, config_beside, load_config
+from utils.predictions import prediction, print_prediction, save_results
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"), help="its data section")
+    p.add_argument("--config", default=None, help="default: config.yaml in the export directory")
+    p.add_argument("--model_dir", default=None, help="export directory: model.json (or .pdmodel) + model.pdiparams")
     p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
     p.add_argument("--params_file", default=None, help="model.pdiparams")
-    p.add_argument("--model_dir", default=None, help="dir holding model.json/.pdmodel + model.pdiparams")
-    p.add_argument("--input_file", required=True, help="pkl: one annotation dict or {'split', 'annotations'}")
+    p.add_argument("--onnx_file", default=None, help="--backend onnxruntime: default <model dir>/model.onnx")
+    p.add_argument("--input_file", required=True, help="pkl: one annotation dict, a list, or {'split', 'annotations'}")
     p.add_argument("-b", "--batch_size", type=int, default=1, help="videos per predictor run")
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--enable_mkldnn", type=str2bool, default=False)
@@ -30,22 +50,27 @@ def parse_args(argv=None):
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
     p.add_argument("--ir_optim", type=str2bool, default=True)
-    p.add_argument("--gpu_mem", type=int, default=8000)
-    p.add_argument("--enable_benchmark", type=str2bool, default=False)
+    p.add_argument("--gpu_mem", type=int, default=8000, help="MB")
+    p.add_argument("--enable_benchmark", type=str2bool, default=False, help="auto_log report after the predictions")
     p.add_argument("--backend", choices=["paddle", "onnxruntime"], default="paddle")
-    p.add_argument("--onnx_file", default=None, help="model.onnx for --backend onnxruntime "
-                                                     "(default: next to the model file)")
+    p.add_argument("--save_results", default=None, help="json of every prediction (its directory is created)")
+    p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs")
     return p.parse_args(argv)
 
 
-def resolve_model(args) -> tuple[str, str]:
-    """A .json/.pdmodel pair: the given file, else its other suffix, else what --model_dir holds."""
+def resolve_model(args) -> tuple:
+    """(model file, params file, export dir): a .json/.pdmodel pair, the given file or its other suffix, or what
+    --model_dir holds; for ONNX Runtime only the export dir (of --onnx_file) is needed."""
+    if args.backend == "onnxruntime" and not (args.model_dir or args.model_file):
+        if not args.onnx_file:
+            raise UserError("no model given, the command line, pass --onnx_file or --model_dir")
+        return None, None, os.path.dirname(os.path.abspath(args.onnx_file))
     model_file, params_file = args.model_file, args.params_file
     if args.model_dir:
         model_file = model_file or os.path.join(args.model_dir, "model.json")
         params_file = params_file or os.path.join(args.model_dir, "model.pdiparams")
     if not model_file:
-        raise UserError("no model given, the command line, pass --model_file and --params_file or --model_dir")
+        raise UserError("no model given, the command line, pass --model_dir or --model_file and --params_file")
     if not os.path.isfile(model_file):
         base, ext = os.path.splitext(model_file)
         other = base + (".pdmodel" if ext == ".json" else ".json")
@@ -55,7 +80,20 @@ def resolve_model(args) -> tuple[str, str]:
     params_file = params_file or os.path.splitext(model_file)[0] + ".pdiparams"
     if not os.path.isfile(params_file):
         raise UserError(f"params file not found, {params_file}, run export_model.py first")
-    return model_file, params_file
+    return model_file, params_file, os.path.dirname(os.path.abspath(model_file))
+
+
+def check_args(args) -> None:
+    check_flag(args.batch_size, "--batch_size")
+    check_flag(args.cpu_threads, "--cpu_threads")
+    check_flag(args.gpu_mem, "--gpu_mem")
+    if args.use_gpu:
+        import paddle
+        if not paddle.is_compiled_with_cuda():
+            raise UserError("--use_gpu True but this paddle has no CUDA, the command line, pass --use_gpu False")
+    if args.backend == "paddle" and args.precision != "fp32" and not (args.use_gpu and args.use_tensorrt):
+        raise UserError(f"--precision {args.precision} runs on TensorRT only, the command line, pass --precision fp32 "
+                        "or --use_gpu True --use_tensorrt True")
 
 
 def create_paddle_predictor(args, model_file: str, params_file: str):
@@ -78,7 +116,8 @@ def create_paddle_predictor(args, model_file: str, params_file: str):
     config.switch_ir_optim(args.ir_optim)
     if model_file.endswith(".pdmodel"):
         config.enable_memory_optim()  # breaks create_predictor on PIR (.json) models
-    config.disable_glog_info()
+    if not args.verbose:
+        config.disable_glog_info()
     predictor = inference.create_predictor(config)
     inp = predictor.get_input_handle(predictor.get_input_names()[0])
     out = predictor.get_output_handle(predictor.get_output_names()[0])
@@ -94,61 +133,74 @@ def create_paddle_predictor(args, model_file: str, params_file: str):
 def create_ort_predictor(args, onnx_file: str):
     import onnxruntime as ort
     if not os.path.isfile(onnx_file):
-        raise UserError(f"onnx model not found, {onnx_file}, export with --onnx True")
+        raise UserError(f"onnx model not found, {onnx_file}, export with --onnx True (or pass --onnx_file)")
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.cpu_threads
+    if not args.verbose:
+        opts.log_severity_level = 3
     sess = ort.InferenceSession(onnx_file, opts, providers=["CPUExecutionProvider"])
     name = sess.get_inputs()[0].name
-    return (lambda x: sess.run(None, {name: x})[0]), None
+    return (lambda x: sess.run(None, {name: x})[0]), {"runtime_device": "cpu", "backend": "onnxruntime",
+                                                      "cpu_math_library_num_threads": args.cpu_threads}
+
+
+def make_autolog(args, config, cfg: dict):
+    try:
+        import auto_log
+    except ImportError:
+        from utils import auto_log
+    d = cfg["data"]
+    views = d["test_clips"] * (2 if d["test_double"] else 1)
+    return auto_log.AutoLogger(model_name="PoseC3D", model_precision=args.precision, batch_size=args.batch_size,
+                               data_shape=[views, cfg["model"]["in_channels"], d["clip_len"], d["test_size"],
+                                           d["test_size"]],
+                               save_path=None, inference_config=config, pids=os.getpid(), process_name=None,
+                               gpu_ids=None, time_keys=["preprocess_time", "inference_time", "postprocess_time"],
+                               warmup=2)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config)
+    check_args(args)
+    model_file, params_file, export_dir = resolve_model(args)
+    config_path = args.config or config_beside(export_dir)
+    if not config_path:
+        raise UserError(f"no config, {export_dir} has no config.yaml, pass --config configs/<name>.yaml (the config "
+                        "the model was exported with) or export again with export_model.py")
+    cfg = load_config(config_path)
+    names = class_names(cfg)
     anns = load_videos(args.input_file)
-    model_file, params_file = resolve_model(args)
     if args.backend == "paddle":
         run, config = create_paddle_predictor(args, model_file, params_file)
     else:
-        run, config = create_ort_predictor(args, args.onnx_file or os.path.splitext(model_file)[0] + ".onnx")
+        run, config = create_ort_predictor(args, args.onnx_file or os.path.join(export_dir, "model.onnx"))
     pipeline = build_pipeline(cfg["data"], "test")
     batches = [anns[i:i + args.batch_size] for i in range(0, len(anns), args.batch_size)]
-    autolog = None
-    if args.enable_benchmark:
-        try:
-            import auto_log
-        except ImportError:
-            from utils import auto_log
-        d = cfg["data"]
-        autolog = auto_log.AutoLogger(model_name="PoseC3D", model_precision=args.precision,
-                                      batch_size=args.batch_size,
-                                      data_shape=[17, d["clip_len"], d["test_size"], d["test_size"]],
-                                      save_path=None, inference_config=config, pids=os.getpid(),
-                                      process_name=None, gpu_ids=None,
-                                      time_keys=["preprocess_time", "inference_time", "postprocess_time"],
-                                      warmup=2)
-        batches = batches * (-(-5 // len(batches)))  # enough batches to time after the 2 warm-up ones
-    print(f"Inference model({model_file})...")
-    for batch in batches:
-        if autolog:
-            autolog.times.start()
-        views = [pipeline(dict(a, start_index=a.get("start_index", 0)))["imgs"] for a in batch]
-        x = np.concatenate(views).astype(np.float32)
-        if autolog:
-            autolog.times.stamp()
-        probs = run(x)
-        if autolog:
-            autolog.times.stamp()
-        n = views[0].shape[0]
-        video_probs = probs.reshape(len(batch), n, -1).mean(axis=1)
-        if autolog:
-            autolog.data_num += len(batch)
-            autolog.times.end(stamp=True)
-            continue
-        for ann, p in zip(batch, video_probs):
-            print(f"Current video file: {ann['frame_dir']}")
-            print(f"\ttop-1 class: {int(np.argmax(p))}")
-            print(f"\ttop-1 score: {float(np.max(p))}")
+    autolog = make_autolog(args, config, cfg) if args.enable_benchmark else None
+    passes = math.ceil(5 / len(batches)) if autolog else 1  # enough batches to time after the 2 warm-up ones
+    results = []
+    for pass_index in range(passes):
+        for batch in batches:
+            if autolog:
+                autolog.times.start()
+            views = [video_views(pipeline, a) for a in batch]
+            x = np.concatenate(views).astype(np.float32)
+            if autolog:
+                autolog.times.stamp()
+            probs = run(x)
+            if autolog:
+                autolog.times.stamp()
+            video_probs = probs.reshape(len(batch), views[0].shape[0], -1).mean(axis=1)
+            entries = [prediction(a["frame_dir"], p, names, args.input_file) for a, p in zip(batch, video_probs)]
+            if autolog:
+                autolog.times.end(stamp=True)
+            if pass_index == 0:
+                for entry in entries:
+                    print_prediction(entry)
+                results += entries
+    if args.save_results:
+        save_results(args.save_results, results, model=os.path.abspath(model_file or export_dir), backend=args.backend,
+                     precision=args.precision, input_file=args.input_file)
     if autolog:
         autolog.report()
 

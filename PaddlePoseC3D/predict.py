@@ -1,25 +1,38 @@
-"""Predict the action of one pose pkl (one annotation dict, e.g. v_xxx.pkl) with a dygraph checkpoint.
+"""Predict the action of the videos in a pose pkl (one annotation dict like v_xxx.pkl, a list, or a whole
+{'split', 'annotations'} file) with a dygraph checkpoint; prints id, class name, score and top-5 per video. The
+config is the config.yaml beside --pretrained unless --config overrides it.
 python predict.py --input_file v_xxx.pkl --pretrained output/best_model/model.pdparams [--save_vis True]
 """
+import warnings
+
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
+
+import argparse
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
+import paddle
 
-import argparse  # noqa: E402
-
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-
-from datasets.pose_dataset import load_videos  # noqa: E402
-from datasets.transforms import SKELETON, build_pipeline  # noqa: E402
-from models import build_model  # noqa: E402
-from models.recognizer3d import average_views  # noqa: E402
-from utils import in_root, load_config, run_main, set_device, str2bool  # noqa: E402
-from utils.checkpoint import load_pretrained  # noqa: E402
+from datasets.pose_dataset import load_videos, video_views
+from datasets.transforms import build_pipeline
+from models import build_model
+from models.recognizer3d import average_views
+from utils import in_root, run_main, set_device, str2bool
+from utils.checkpoint import load_pretrained
+from utils.config import class_names, load_config, resolve_config
+from utils.predictions import prediction, print_prediction
 
 
-def save_visualisation(ann: dict, views: np.ndarray, label: int, score: float, out_dir: str) -> list[str]:
+def _savefig(fig, path: str) -> None:
+    """A png written to a temporary name, then renamed (never a half-written picture)."""
+    import matplotlib.pyplot as plt
+    tmp = f"{path}.tmp-{os.getpid()}"
+    fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
+    plt.close(fig)
+    os.replace(tmp, path)
+
+
+def save_visualisation(ann: dict, views: np.ndarray, title: str, skeleton, out_dir: str) -> list:
     """<frame_dir>_skeleton.png: the skeletons of 8 frames on the image; <frame_dir>_heatmaps.png: a montage
     of the first view's heatmap volume (max over the 17 joints, one tile per frame)."""
     import matplotlib
@@ -38,15 +51,14 @@ def save_visualisation(ann: dict, views: np.ndarray, label: int, score: float, o
         ax.set_yticks([])
         ax.set_title(f"frame {t}", fontsize=8)
         for m in range(kp.shape[0]):
-            for a, b in SKELETON:
+            for a, b in skeleton:
                 if score_kp[m, t, a] > 0 and score_kp[m, t, b] > 0:
                     ax.plot(kp[m, t, [a, b], 0], kp[m, t, [a, b], 1], "-", color=f"C{m}", lw=1)
             vis = score_kp[m, t] > 0
             ax.scatter(kp[m, t, vis, 0], kp[m, t, vis, 1], s=4, color=f"C{m}")
-    fig.suptitle(f"{name}: class {label} ({score:.3f})", fontsize=9, y=1.08)
+    fig.suptitle(f"{name}: {title}", fontsize=9, y=1.08)
     skel = os.path.join(out_dir, f"{name}_skeleton.png")
-    fig.savefig(skel, dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    _savefig(fig, skel)
     vol = views[0].max(axis=0)  # [T, H, W]
     cols = min(8, len(vol))
     rows = -(-len(vol) // cols)
@@ -56,14 +68,13 @@ def save_visualisation(ann: dict, views: np.ndarray, label: int, score: float, o
         if i < len(vol):
             ax.imshow(vol[i], cmap="jet", vmin=0, vmax=1)
     heat = os.path.join(out_dir, f"{name}_heatmaps.png")
-    fig.savefig(heat, dpi=100, bbox_inches="tight")
-    plt.close(fig)
+    _savefig(fig, heat)
     return [skel, heat]
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default=in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
+    p.add_argument("--config", default=None, help="default: config.yaml beside --pretrained")
     p.add_argument("--input_file", default=in_root("test_tipc", "data", "predict_example.pkl"))
     p.add_argument("--pretrained", default=in_root("output", "best_model", "model.pdparams"))
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
@@ -74,20 +85,24 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config)
+    cfg = load_config(resolve_config(args.config, args.pretrained, "--pretrained"))
+    names = class_names(cfg)
+    anns = load_videos(args.input_file)
     set_device(args.device)
     model = build_model(cfg["model"])
-    load_pretrained(model, args.pretrained)
+    for note in load_pretrained(model, args.pretrained):
+        print(note)
     model.eval()
     pipeline = build_pipeline(cfg["data"], "test")
-    for ann in load_videos(args.input_file):
-        views = pipeline(dict(ann, start_index=ann.get("start_index", 0)))["imgs"]
+    for ann in anns:
+        views = video_views(pipeline, ann)
         with paddle.no_grad():
             probs = average_views(model(paddle.to_tensor(views)), views.shape[0]).numpy()[0]
-        label, score = int(np.argmax(probs)), float(np.max(probs))
-        print(f"File {ann['frame_dir']} is class {label} (score {score:.4f})")
+        entry = prediction(ann["frame_dir"], probs, names, args.pretrained)
+        print_prediction(entry)
         if args.save_vis:
-            for path in save_visualisation(ann, views, label, score, args.save_dir):
+            title = f"class {entry['class_id']} {entry['class_name']} ({entry['score']:.3f})"
+            for path in save_visualisation(ann, views, title, cfg["data"]["skeletons"], args.save_dir):
                 print(f"saved {path}")
 
 

@@ -1,9 +1,11 @@
 """Write a small, seeded, learnable pose pkl in the exact UCF-101 PoseC3D format.
 
-Each class is a distinct body pose/motion (arms up, arms sideways, one arm waving, squat); videos vary in
-length (some shorter than the sampler's clip), position, scale and noise; some hold 2 persons and some frames
-hold no detected person (all-zero keypoints and scores).
-    python datasets/mini.py --out test_tipc/data/mini_ucf101.pkl
+Each class is a distinct body pose/motion (arms up, arms sideways, one arm waving, squat; names in
+datasets/labels/mini.txt); videos vary in length (some shorter than the sampler's clip), position, scale and noise;
+some hold 2 persons and some frames hold no detected person (all-zero keypoints and scores).
+    python datasets/mini.py --out test_tipc/data/mini_ucf101.pkl [--infer_videos 240]
+Beside it: predict_example.pkl (one annotation dict, predict.py's default input), fixed_input.pkl (the first test
+video of each class, a list: the TIPC fixed input) and, with --infer_videos N, whole_infer.pkl (N more videos).
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ BASE = np.array([[0.50, 0.10], [0.53, 0.08], [0.47, 0.08], [0.56, 0.10], [0.44, 
                  [0.62, 0.25], [0.38, 0.25], [0.66, 0.40], [0.34, 0.40], [0.68, 0.55], [0.32, 0.55],
                  [0.58, 0.55], [0.42, 0.55], [0.58, 0.75], [0.42, 0.75], [0.58, 0.95], [0.42, 0.95]],
                 dtype=np.float32)
-CLASS_NAMES = ("arms_up", "arms_sideways", "wave_right", "squat")
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "labels", "mini.txt"), encoding="utf-8") as _f:
+    CLASS_NAMES = tuple(line.strip() for line in _f if line.strip())  # arms_up, arms_sideways, wave_right, squat
 
 
 def class_pose(label: int, t: np.ndarray) -> np.ndarray:
@@ -76,14 +79,33 @@ def make_mini(num_classes: int = 4, train_per_class: int = 8, test_per_class: in
     return {"split": split, "annotations": anns}
 
 
-def write_mini(out: str, **kwargs) -> str:
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+def make_infer_set(num_videos: int, num_classes: int = 4, seed: int = 1) -> list:
+    """`num_videos` more videos (a list of annotation dicts, classes in turn) for the lite_train_whole_infer set."""
+    rng = np.random.RandomState(seed)
+    return [make_video(rng, i % num_classes, 100 + i, int(rng.randint(5, 41)), 1 + int(rng.rand() < 0.3))
+            for i in range(num_videos)]
+
+
+def _dump(obj, path: str) -> None:
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "wb") as f:
+        pickle.dump(obj, f)
+    os.replace(tmp, path)
+
+
+def write_mini(out: str, infer_videos: int = 0, **kwargs) -> str:
+    """The mini pkl at `out`, and beside it predict_example.pkl, fixed_input.pkl [and whole_infer.pkl]."""
+    folder = os.path.dirname(os.path.abspath(out))
+    os.makedirs(folder, exist_ok=True)
     data = make_mini(**kwargs)
-    with open(out, "wb") as f:
-        pickle.dump(data, f)
-    example = os.path.join(os.path.dirname(os.path.abspath(out)), "predict_example.pkl")
-    with open(example, "wb") as f:  # one annotation dict, like PaddleVideo's example_UCF101_skeleton.pkl
-        pickle.dump(data["annotations"][-1], f)
+    _dump(data, out)
+    # one annotation dict, like PaddleVideo's example_UCF101_skeleton.pkl
+    _dump(data["annotations"][-1], os.path.join(folder, "predict_example.pkl"))
+    test = [a for a in data["annotations"] if a["frame_dir"] in set(data["split"]["test1"])]
+    fixed = [next(a for a in test if a["label"] == c) for c in sorted({a["label"] for a in test})]
+    _dump(fixed, os.path.join(folder, "fixed_input.pkl"))
+    if infer_videos:
+        _dump(make_infer_set(infer_videos, kwargs.get("num_classes", 4)), os.path.join(folder, "whole_infer.pkl"))
     return out
 
 
@@ -95,6 +117,7 @@ if __name__ == "__main__":
     p.add_argument("--train_per_class", type=int, default=8)
     p.add_argument("--test_per_class", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--infer_videos", type=int, default=0, help="also write whole_infer.pkl with this many videos")
     a = p.parse_args()
-    print(write_mini(a.out, num_classes=a.num_classes, train_per_class=a.train_per_class,
+    print(write_mini(a.out, a.infer_videos, num_classes=a.num_classes, train_per_class=a.train_per_class,
                      test_per_class=a.test_per_class, seed=a.seed))

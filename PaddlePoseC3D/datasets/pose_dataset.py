@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 import warnings
 
 import numpy as np
@@ -17,12 +18,14 @@ NUM_JOINTS = 17  # COCO-17 layout (HRNet keypoints)
 
 def load_pickle(path: str):
     if not os.path.isfile(path):
-        raise UserError(f"file not found, {path}, pass the pose .pkl (e.g. ucf101.pkl) with --dataset_root")
+        raise UserError(f"file not found, {path}, pass an existing pose .pkl (e.g. ucf101.pkl)")
     try:
         with open(path, "rb") as f:
             return pickle.load(f)
-    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
-        raise UserError(f"not a readable pickle ({exc}), {path}, pass the UCF-101/NTU pose .pkl") from None
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError,
+            UnicodeDecodeError, MemoryError) as exc:  # what a zero-byte, truncated or foreign file raises
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise UserError(f"not a readable pickle ({reason[:120]}), {path}, pass the UCF-101/NTU pose .pkl") from None
 
 
 def validate_annotation(ann, where: str, num_classes: int | None = None) -> None:
@@ -45,15 +48,21 @@ def validate_annotation(ann, where: str, num_classes: int | None = None) -> None
         raise UserError(f"keypoint_score shape {score.shape} does not match keypoint {kp.shape[:3]}, {where}, "
                         "store one score per person, frame and joint")
     total = ann["total_frames"]
-    if int(total) < 1 or kp.shape[1] != int(total):
+    if not isinstance(total, (int, np.integer)) or isinstance(total, bool) or total < 1 or kp.shape[1] != total:
         raise UserError(f"total_frames={total} but keypoint has {kp.shape[1]} frames, {where}, "
                         "set total_frames to the number of frames")
     # NaN coordinates are allowed: PoseCompact turns them into 0 (missing), as mmaction2 does
     if np.isinf(kp).any() or not np.isfinite(score).all():
         raise UserError(f"inf in keypoint or NaN/inf in keypoint_score, {where}, "
                         "replace missing joints by 0 with score 0")
+    shape = ann["img_shape"]
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 2
+            and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in shape)):
+        raise UserError(f"img_shape {shape!r} is not (height, width) in pixels, {where}, "
+                        "store the frame size as two positive ints")
     label = ann["label"]
-    if not isinstance(label, (int, np.integer)) or label < 0 or (num_classes is not None and label >= num_classes):
+    if not isinstance(label, (int, np.integer)) or isinstance(label, bool) or label < 0 \
+            or (num_classes is not None and label >= num_classes):
         raise UserError(f"label {label!r} is not an int in [0, {num_classes}), {where}, "
                         "fix the label or set model.num_classes")
 
@@ -64,10 +73,14 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
     data = load_pickle(path)
     if not isinstance(data, dict) or "annotations" not in data or "split" not in data:
         raise UserError(f"top level is not {{'split', 'annotations'}}, {path}, use the mmaction2/pyskl pose pkl")
+    if not isinstance(data["split"], dict) or not isinstance(data["annotations"], list):
+        raise UserError(f"'split' is not a dict or 'annotations' not a list, {path}, use the mmaction2/pyskl pose pkl")
     if split not in data["split"]:
-        raise UserError(f"split '{split}' not in {sorted(data['split'])}, {path}, choose data.split 1, 2 or 3 "
+        raise UserError(f"split '{split}' not in {sorted(data['split'])}, {path}, pass --split 1, 2 or 3 "
                         "(UCF/HMDB) or set data.train_split / data.test_split (e.g. xsub_train / xsub_val)")
     names = set(data["split"][split])
+    if not names:
+        raise UserError(f"split '{split}' is empty, {path}, regenerate the pkl or choose another split")
     anns = [a for a in data["annotations"] if isinstance(a, dict) and a.get("frame_dir") in names]
     if len(anns) != len(names):
         raise UserError(f"{len(names) - len(anns)} videos of split '{split}' have no annotation, {path}, "
@@ -86,38 +99,66 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
 
 def load_videos(path: str) -> list[dict]:
     """Videos to predict: a pkl holding one annotation dict (like PaddleVideo's example), a list of them, or a
-    whole {'split', 'annotations'} file; each validated."""
+    whole {'split', 'annotations'} file; each validated, and each must show a person somewhere (a video with no
+    detected person, all-NaN keypoints or only zero scores has nothing to classify)."""
     data = load_pickle(path)
     if isinstance(data, dict) and "annotations" in data:
         data = data["annotations"]
     anns = data if isinstance(data, list) else [data]
+    if not anns:
+        raise UserError(f"no videos in the file, {path}, pass a pkl with at least one annotation dict")
     for i, ann in enumerate(anns):
-        validate_annotation(ann, f"{path}[{i}]")
+        where = f"{path}[{i}]"
+        validate_annotation(ann, where)
+        kp, score = ann["keypoint"], ann["keypoint_score"]
+        seen = (score > 0) & np.isfinite(kp).all(axis=-1) if kp.size else np.zeros(0, bool)
+        if not seen.any():
+            raise UserError(f"no person detected in any frame of {ann['frame_dir']} (no keypoint with a score > 0 "
+                            f"and finite coordinates), {where}, run the pose extraction on the video again")
     return anns
 
 
-class PoseDataset(paddle.io.Dataset):
-    """`repeat` > 1 is mmaction2's RepeatDataset (one epoch = `repeat` passes over the videos)."""
+def video_views(pipeline: Compose, ann: dict) -> np.ndarray:
+    """The network input of one video for predict.py / infer.py: the test pipeline's views [V, C, T, H, W]."""
+    return pipeline(dict(ann, start_index=ann.get("start_index", 0)))["imgs"]
 
-    def __init__(self, anns: list[dict], pipeline: Compose, repeat: int = 1) -> None:
+
+class PoseDataset(paddle.io.Dataset):
+    """`repeat` > 1 is mmaction2's RepeatDataset (one epoch = `repeat` passes over the videos). With `seed`
+    (training), numpy's and python's generators are seeded from (seed, epoch, index) before each sample, so a
+    clip's random crop/flip/frames depend on neither the number of loader workers nor the number of cards."""
+
+    def __init__(self, anns: list[dict], pipeline: Compose, repeat: int = 1, source: str = "",
+                 seed: int | None = None) -> None:
         super().__init__()
         self.anns, self.pipeline, self.repeat = anns, pipeline, repeat
+        self.source, self.seed, self.epoch = source, seed, 0
 
     def __len__(self) -> int:
         return len(self.anns) * self.repeat
 
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def sample_name(self, idx: int) -> str:
+        """The file and video of sample `idx` (for the one-line error of utils/fail_fast.GuardedDataset)."""
+        return f"{self.anns[idx % len(self.anns)]['frame_dir']} in {self.source}"
+
     def __getitem__(self, idx: int):
         ann = self.anns[idx % len(self.anns)]
+        if self.seed is not None:
+            state = np.random.SeedSequence([self.seed, self.epoch, idx]).generate_state(2)
+            np.random.seed(int(state[0]))
+            random.seed(int(state[1]))
         results = self.pipeline(dict(ann, start_index=ann.get("start_index", 0)))
         return results["imgs"], np.int64(ann["label"])
 
 
-def build_dataset(path: str, cfg: dict, mode: str) -> PoseDataset:
-    """mode 'train' | 'val' | 'test' on split `data.train_split` / `data.test_split` (NTU: 'xsub_train' /
-    'xsub_val'), by default train<k> / test<k> with k = `data.split` (UCF-101, HMDB-51)."""
+def build_dataset(path: str, cfg: dict, mode: str, seed: int | None = None) -> PoseDataset:
+    """mode 'train' | 'val' | 'test' on the split `data.train_split` / `data.test_split` of the pkl (UCF-101:
+    train1 / test1, NTU: xsub_train / xsub_val); `seed` for training (see PoseDataset)."""
     data_cfg = cfg["data"]
-    key = "train_split" if mode == "train" else "test_split"
-    split = data_cfg.get(key) or f"{'train' if mode == 'train' else 'test'}{data_cfg.get('split', 1)}"
+    split = data_cfg["train_split"] if mode == "train" else data_cfg["test_split"]
     anns = load_split(path, split, cfg["model"]["num_classes"])
-    repeat = data_cfg.get("repeat", 1) if mode == "train" else 1
-    return PoseDataset(anns, build_pipeline(data_cfg, mode), repeat)
+    repeat = data_cfg["repeat"] if mode == "train" else 1
+    return PoseDataset(anns, build_pipeline(data_cfg, mode), repeat, source=path, seed=seed)

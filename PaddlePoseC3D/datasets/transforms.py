@@ -380,29 +380,24 @@ class FormatShape:
 
 
 def flip_settings(data_cfg: dict, num_kp: int = 17, where: str = "data config") -> dict:
-    """The data section's flip/limb keys with mmaction2 0.x defaults, validated:
-    left_kp, right_kp, skeletons (limb order = limb channel order), left_limb, right_limb."""
-    skeleton = data_cfg.get("skeletons")
-    skeleton = SKELETON if skeleton is None else tuple(tuple(int(k) for k in limb) for limb in skeleton)
-    left_limb, right_limb = data_cfg.get("left_limb"), data_cfg.get("right_limb")
-    if left_limb is None and right_limb is None and skeleton == SKELETON:
-        left_limb, right_limb = LEFT_LIMB, RIGHT_LIMB
-    out = {"left_kp": tuple(data_cfg.get("left_kp", LEFT_KP)), "right_kp": tuple(data_cfg.get("right_kp", RIGHT_KP)),
-           "skeleton": skeleton, "left_limb": left_limb, "right_limb": right_limb}
-    check_flip_pairs(num_kp, out["left_kp"], out["right_kp"], skeleton if data_cfg.get("with_limb") else None,
-                     left_limb, right_limb, where)
+    """The data section's flip/limb keys (left_kp, right_kp, skeletons = limb channel order, left_limb,
+    right_limb), validated with check_flip_pairs; the limb lists only matter with `with_limb`."""
+    skeleton = tuple(tuple(int(k) for k in limb) for limb in data_cfg["skeletons"])
+    out = {"left_kp": tuple(data_cfg["left_kp"]), "right_kp": tuple(data_cfg["right_kp"]), "skeleton": skeleton,
+           "left_limb": tuple(data_cfg["left_limb"]), "right_limb": tuple(data_cfg["right_limb"])}
+    check_flip_pairs(num_kp, out["left_kp"], out["right_kp"], skeleton if data_cfg["with_limb"] else None,
+                     out["left_limb"], out["right_limb"], where)
     return out
 
 
 def build_pipeline(data_cfg: dict, mode: str) -> Compose:
     """mode: 'train' | 'val' (1 clip) | 'test' (num clips x flip-doubled views), as the mmaction2 0.x PoseC3D
-    configs (configs/skeleton/posec3d/*.py: train_pipeline, val_pipeline, test_pipeline)."""
-    clip_len, sigma = data_cfg["clip_len"], data_cfg.get("sigma", 0.6)
-    with_limb = data_cfg.get("with_limb", False)
-    with_kp = not with_limb or data_cfg.get("with_kp", False)
+    configs (configs/skeleton/posec3d/*.py: train_pipeline, val_pipeline, test_pipeline). `data_cfg` is a config's
+    data section (utils/config.py SCHEMA: every key present)."""
     fs = flip_settings(data_cfg)
-    target = dict(sigma=sigma, with_kp=with_kp, with_limb=with_limb, left_kp=fs["left_kp"], right_kp=fs["right_kp"],
-                  skeleton=fs["skeleton"])
+    target = dict(sigma=data_cfg["sigma"], with_kp=data_cfg["with_kp"], with_limb=data_cfg["with_limb"],
+                  left_kp=fs["left_kp"], right_kp=fs["right_kp"], skeleton=fs["skeleton"])
+    clip_len = data_cfg["clip_len"]
     if mode == "train":
         size = data_cfg["train_size"]
         steps = [UniformSampleFrames(clip_len), PoseDecode(), PoseCompact(),
@@ -413,5 +408,5 @@ def build_pipeline(data_cfg: dict, mode: str) -> Compose:
         test = mode == "test"
         steps = [UniformSampleFrames(clip_len, data_cfg["test_clips"] if test else 1, test_mode=True),
                  PoseDecode(), PoseCompact(), Resize((-1, size)), CenterCrop(size),
-                 GeneratePoseTarget(double=test and data_cfg.get("test_double", True), **target)]
+                 GeneratePoseTarget(double=test and data_cfg["test_double"], **target)]
     return Compose(steps + [FormatShape()])

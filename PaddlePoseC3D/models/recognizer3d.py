@@ -27,9 +27,12 @@ def average_views(logits: paddle.Tensor, num_views: int) -> paddle.Tensor:
 
 
 def build_model(cfg: dict) -> Recognizer3D:
-    """cfg: the `model` section of a config (depth, stage_blocks, in_channels, base_channels, num_classes, ...)."""
-    backbone = ResNet3dSlowOnly(depth=cfg.get("depth", 50), in_channels=cfg.get("in_channels", 17),
-                                base_channels=cfg.get("base_channels", 32), stage_blocks=cfg.get("stage_blocks"))
-    head = I3DHead(cfg["num_classes"], backbone.feat_dim, dropout_ratio=cfg.get("dropout", 0.5),
-                   fc_lr_mult=cfg.get("fc_lr_mult", 1.0))
+    """cfg: the `model` section of a config (utils/config.py SCHEMA: every key present), as mmaction2 0.x
+    Recognizer3D(backbone=ResNet3dSlowOnly(...), cls_head=I3DHead(...)); num_stages = len(spatial_strides)."""
+    backbone = ResNet3dSlowOnly(depth=cfg["depth"], in_channels=cfg["in_channels"], base_channels=cfg["base_channels"],
+                                num_stages=len(cfg["spatial_strides"]), spatial_strides=cfg["spatial_strides"],
+                                temporal_strides=cfg["temporal_strides"], inflate=cfg["inflate"],
+                                conv1_kernel=cfg["conv1_kernel"], stage_blocks=cfg["stage_blocks"])
+    head = I3DHead(cfg["num_classes"], backbone.feat_dim, dropout_ratio=cfg["dropout"], init_std=cfg["init_std"],
+                   fc_lr_mult=cfg["fc_lr_mult"])
     return Recognizer3D(backbone, head)

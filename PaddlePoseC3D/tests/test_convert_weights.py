@@ -4,12 +4,13 @@ import numpy as np
 import paddle
 import pytest
 import torch
+from conftest import model_cfg
 
 from models import build_model
 from tools.convert_weights import convert
 from utils.checkpoint import load_pretrained
 
-CFG = {"num_classes": 6, "base_channels": 4}
+CFG = model_cfg(num_classes=6, base_channels=4)
 
 
 def torch_state(model):
@@ -45,13 +46,14 @@ def test_mmaction_checkpoint_round_trip(tmp_path):
 
 def test_seed_naming_and_head_reinit(tmp_path):
     """The seed port's names (`_conv`, `_batch_norm`) load through --pretrained as they are; a 6-class head in a
-    101-class model is re-initialised with a one-line warning naming both tensors and shapes."""
+    101-class model is re-initialised for fine-tuning (train.py --pretrained) with a one-line warning naming both
+    tensors and shapes."""
     src = randomised().state_dict()
     seed = {k.replace(".conv.", "._conv.").replace(".bn.", "._batch_norm."): v for k, v in src.items()}
     paddle.save(seed, str(tmp_path / "res3d.pdparams"))
     model = build_model(dict(CFG, num_classes=101))
     with pytest.warns(UserWarning) as rec:
-        load_pretrained(model, str(tmp_path / "res3d.pdparams"))
+        load_pretrained(model, str(tmp_path / "res3d.pdparams"), finetune=True)
     msg = str(rec[0].message)
     assert "cls_head.fc_cls.weight [64, 6] -> [64, 101]" in msg and "cls_head.fc_cls.bias [6] -> [101]" in msg
     assert "re-initialised" in msg and "\n" not in msg
@@ -62,7 +64,7 @@ def test_seed_naming_and_head_reinit(tmp_path):
 
 def test_other_model_is_a_user_error(tmp_path):
     from utils import UserError
-    paddle.save(build_model({"num_classes": 6, "base_channels": 8}).state_dict(), str(tmp_path / "w.pdparams"))
+    paddle.save(build_model(dict(CFG, base_channels=8)).state_dict(), str(tmp_path / "w.pdparams"))
     with pytest.raises(UserError, match="another model"):
         load_pretrained(build_model(CFG), str(tmp_path / "w.pdparams"))
 
@@ -76,3 +78,12 @@ def test_num_classes_drops_the_head(tmp_path, capsys):
     assert len(line) == 1
     assert "cls_head.fc_cls.weight [6, 64], cls_head.fc_cls.bias [6]" in line[0]  # as stored in the .pth
     assert "6 classes and --num_classes is 101" in line[0]
+
+
+def test_another_class_count_is_refused_outside_fine_tuning(tmp_path):
+    """test/predict/export/infer load weights strictly: a 6-class checkpoint under a 101-class config is an error
+    naming both counts (issue 10: a random head would print confident predictions)."""
+    from utils import UserError
+    paddle.save(randomised().state_dict(), str(tmp_path / "w.pdparams"))
+    with pytest.raises(UserError, match="has a 6-class classifier but the config has model.num_classes 101"):
+        load_pretrained(build_model(dict(CFG, num_classes=101)), str(tmp_path / "w.pdparams"))

@@ -1,38 +1,18 @@
 """The one-line user errors of issue 9 (`error: <what>, <where>, <how to fix>`, exit status 2), run in-process
 through each script's main(argv) as its `__main__` runs it; and the flag defaults that live in this folder."""
-import importlib.util
 import os
 import zipfile
 
 import numpy as np
 import pytest
 import torch
+from conftest import cli, one_error_line, script
 
-import export_model
-import infer
-import predict
-import train
-from conftest import ROOT, cli
 from tools import convert_weights
 from utils import in_root
 
-
-def _script(name):
-    """test.py by path (`import test` could find the standard library's test package)."""
-    spec = importlib.util.spec_from_file_location(f"posec3d_{name}", os.path.join(ROOT, f"{name}.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-test_script = _script("test")
-
-
-def one_error_line(capsys):
-    err = capsys.readouterr().err
-    lines = [x for x in err.splitlines() if x.startswith("error: ")]
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
+train, test_script, predict, export_model, infer = (script(n) for n in ("train", "test", "predict", "export_model",
+                                                                          "infer"))
 
 
 def _torch_ckpt(path):
@@ -96,22 +76,22 @@ def test_pretrained_torch_checkpoint_names_the_converter_command(script, tmp_pat
 
 
 def test_flag_defaults_resolve_in_this_folder_not_the_cwd(tmp_path, monkeypatch, mini_pkl, capsys):
-    """`cd /tmp && python <folder>/test.py ...`: config, weights, example input and outputs default to this
-    folder; a relative --config that is not in the cwd is looked up in this folder."""
+    """`cd /tmp && python <folder>/test.py ...`: train's config, weights, example input and outputs default to this
+    folder; test/predict/export/infer default to the config.yaml beside their weights (issue 12); a relative
+    --config that is not in the cwd is looked up in this folder."""
     monkeypatch.chdir(tmp_path)
     config = in_root("configs", "posec3d_r50_ucf101_split1.yaml")
     a = train.parse_args(["--dataset_root", "x.pkl"])
     assert (a.config, a.save_dir) == (config, in_root("output"))
     a = test_script.parse_args(["--dataset_root", "x.pkl"])
-    assert (a.config, a.pretrained) == (config, in_root("output", "best_model", "model.pdparams"))
+    assert (a.config, a.pretrained) == (None, in_root("output", "best_model", "model.pdparams"))
     a = predict.parse_args([])
     assert (a.config, a.input_file, a.pretrained, a.save_dir) == (
-        config, in_root("test_tipc", "data", "predict_example.pkl"), in_root("output", "best_model", "model.pdparams"),
+        None, in_root("test_tipc", "data", "predict_example.pkl"), in_root("output", "best_model", "model.pdparams"),
         in_root("output", "vis"))
     a = export_model.parse_args(["--model_path", "m.pdparams"])
-    assert (a.config, a.save_dir) == (config, in_root("output"))
-    assert infer.parse_args(["--input_file", "x.pkl"]).config == config
-    assert all(os.path.isabs(p) for p in (a.config, a.save_dir))
+    assert (a.config, a.save_dir) == (None, in_root("output"))
+    assert infer.parse_args(["--input_file", "x.pkl"]).config is None
     # a relative --config from another directory, and the default weights path in the error message
     weights = in_root("output", "best_model", "model.pdparams")
     if not os.path.exists(weights):

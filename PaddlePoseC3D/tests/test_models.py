@@ -2,6 +2,7 @@
 import numpy as np
 import paddle
 import pytest
+from conftest import model_cfg
 
 from models import build_model
 from models.recognizer3d import average_views
@@ -13,7 +14,7 @@ def n_params(model):
 
 def test_parameter_count_ucf101():
     """The official build (mmaction.models.build_model of the UCF-101 keypoint config) has 3,055,173 parameters."""
-    model = build_model({"num_classes": 101})
+    model = build_model(model_cfg())
     # computed from the official build: backbone 3,003,360 + fc 512*101+101 (the metafile's 3,055,584 is wrong)
     assert n_params(model) == 3_055_173
     assert n_params(model.backbone) == 3_003_360
@@ -22,7 +23,7 @@ def test_parameter_count_ucf101():
 
 @pytest.mark.parametrize("depth,stage3_blocks,params", [(101, 23, 10_044_485), (152, 36, 15_801_925)])
 def test_deeper_settings(depth, stage3_blocks, params):
-    model = build_model({"num_classes": 101, "depth": depth})
+    model = build_model(model_cfg(depth=depth))
     assert len(model.backbone.layer3) == stage3_blocks
     assert model.backbone.feat_dim == 512
     # hand-checked: R50 + 17 (152: 30, and 4 in layer2) extra bottlenecks of 411,136 (103,168) parameters
@@ -32,7 +33,7 @@ def test_deeper_settings(depth, stage3_blocks, params):
 def test_official_names_and_init():
     """mmaction2 0.x backbones/resnet3d.py: mmcv ConvModule names (conv, bn), conv1 (1,7,7), inflate '3x1x1' in
     layer2/3 only, bias-free convs, zero_init_residual (conv3.bn weight 0), BN3d eps 1e-5 / torch momentum 0.1."""
-    model = build_model({"num_classes": 101})
+    model = build_model(model_cfg())
     sd = model.state_dict()
     for key in ("backbone.conv1.conv.weight", "backbone.layer1.0.downsample.bn._mean",
                 "backbone.layer3.5.conv3.bn.weight", "cls_head.fc_cls.weight"):
@@ -47,7 +48,7 @@ def test_official_names_and_init():
 
 
 def test_full_size_backbone_shape_one_view():
-    model = build_model({"num_classes": 101})
+    model = build_model(model_cfg())
     model.eval()
     with paddle.no_grad():
         feat = model.backbone(paddle.zeros([1, 17, 48, 56, 56]))
@@ -55,7 +56,7 @@ def test_full_size_backbone_shape_one_view():
 
 
 def test_small_forward_and_view_average():
-    model = build_model({"num_classes": 5, "base_channels": 4})
+    model = build_model(model_cfg(num_classes=5, base_channels=4))
     model.eval()
     x = paddle.to_tensor(np.random.RandomState(0).rand(6, 17, 4, 16, 16).astype("float32"))
     logits = model(x)
@@ -70,7 +71,7 @@ def test_limb_config_stage_blocks_4_6_3():
     """mmaction2 0.x configs/skeleton/posec3d/slowonly_r50_u48_240e_ntu60_xsub_limb.py: ResNet3dSlowOnly with
     stage_blocks=(4, 6, 3) (ResNet3d.__init__ uses them instead of the depth's), 60 classes; 2,024,860 parameters
     counted on the official build (mmaction.models.build_model of that config)."""
-    from utils import load_config
+    from utils.config import load_config
     cfg = load_config("configs/posec3d_r50_ntu60_xsub_limb.yaml")["model"]
     model = build_model(cfg)
     assert [len(getattr(model.backbone, f"layer{i}")) for i in (1, 2, 3)] == [4, 6, 3]

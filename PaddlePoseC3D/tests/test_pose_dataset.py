@@ -6,7 +6,8 @@ import pytest
 
 from datasets.mini import make_mini
 from datasets.pose_dataset import build_dataset, load_split, validate_annotation
-from utils import UserError, load_config
+from utils import UserError
+from utils.config import load_config
 
 
 def good_ann(**kw):
@@ -47,6 +48,13 @@ def test_mini_has_short_clips_two_persons_and_empty_frames():
     ({"keypoint": np.full((1, 3, 17, 2), np.inf, np.float16)}, "inf"),
     ({"keypoint_score": np.full((1, 3, 17), np.nan, np.float16)}, "NaN"),
     ({"label": 7}, "label"),
+    ({"label": 0.5}, "label"),  # issue 10: a float label is not cut to an int
+    ({"label": True}, "label"),
+    ({"total_frames": "3"}, "total_frames"),
+    ({"keypoint": np.ones((1, 0, 17, 2), np.float16), "keypoint_score": np.ones((1, 0, 17), np.float16),
+      "total_frames": 0}, "total_frames"),
+    ({"img_shape": (0, 340)}, "img_shape"),
+    ({"img_shape": "256x340"}, "img_shape"),
 ])
 def test_validator_errors(bad, match):
     with pytest.raises(UserError, match=match):
@@ -100,14 +108,27 @@ def test_dataset_items_and_zero_person_heatmaps(tmp_path):
         test = build_dataset(str(path), cfg, "test")
     assert len(train) == 2 * cfg["data"]["repeat"]
     imgs, label = test[0]
-    assert imgs.shape == (4, 17, 8, 32, 32) and label == 0 and imgs.max() == 0
+    assert imgs.shape == (4, 17, 8, 24, 24) and label == 0 and imgs.max() == 0
 
 
-def test_load_videos_accepts_one_annotation_or_a_whole_pkl(mini_pkl):
+def test_load_videos_accepts_one_annotation_a_list_or_a_whole_pkl(mini_pkl):
     import os
+
     from datasets.pose_dataset import load_videos
     assert len(load_videos(mini_pkl)) == 44
     assert len(load_videos(os.path.join(os.path.dirname(mini_pkl), "predict_example.pkl"))) == 1
+    assert len(load_videos(os.path.join(os.path.dirname(mini_pkl), "fixed_input.pkl"))) == 4
+
+
+def test_training_augmentation_depends_on_seed_epoch_and_index_only(mini_pkl):
+    """PoseDataset(seed=...) seeds numpy/random per (seed, epoch, index): the same clip whatever was drawn before
+    (so neither the worker count nor the card count changes a clip), another clip in another epoch."""
+    cfg = load_config("configs/posec3d_lite.yaml")
+    a, b = build_dataset(mini_pkl, cfg, "train", seed=3), build_dataset(mini_pkl, cfg, "train", seed=3)
+    _ = b[7]  # draws from the generators first
+    np.testing.assert_array_equal(a[5][0], b[5][0])
+    b.set_epoch(2)
+    assert not np.array_equal(a[5][0], b[5][0])
 
 
 def test_ntu_split_names_from_the_config(tmp_path):
@@ -117,8 +138,7 @@ def test_ntu_split_names_from_the_config(tmp_path):
             "annotations": [good_ann(), good_ann(frame_dir="v_b", label=2)]}
     path = tmp_path / "ntu.pkl"
     path.write_bytes(pickle.dumps(data))
-    cfg = load_config("configs/posec3d_r50_ntu60_xsub_limb.yaml")
-    cfg["data"].update(clip_len=2, test_clips=1)
+    cfg = load_config("configs/posec3d_r50_ntu60_xsub_limb.yaml", {"data.clip_len": 2, "data.test_clips": 1})
     assert [a["frame_dir"] for a in build_dataset(str(path), cfg, "train").anns] == ["v_a"]
     test = build_dataset(str(path), cfg, "test")
     assert [a["frame_dir"] for a in test.anns] == ["v_b"] and test[0][0].shape == (2, 17, 2, 64, 64)

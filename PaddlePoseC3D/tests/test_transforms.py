@@ -7,12 +7,28 @@ import random
 import numpy as np
 import pytest
 
-from datasets.transforms import (LIMB_CONFIG_LEFT_LIMB, LIMB_CONFIG_RIGHT_LIMB, LIMB_CONFIG_SKELETON, SKELETON,
-                                 CenterCrop, Flip, FormatShape, GeneratePoseTarget, PoseCompact, PoseDecode,
-                                 RandomResizedCrop, Resize, UniformSampleFrames, build_pipeline, check_flip_pairs,
-                                 keypoint_heatmaps, limb_heatmaps)
+from datasets.transforms import (
+    LIMB_CONFIG_LEFT_LIMB,
+    LIMB_CONFIG_RIGHT_LIMB,
+    LIMB_CONFIG_SKELETON,
+    SKELETON,
+    CenterCrop,
+    Flip,
+    FormatShape,
+    GeneratePoseTarget,
+    PoseCompact,
+    PoseDecode,
+    RandomResizedCrop,
+    Resize,
+    UniformSampleFrames,
+    build_pipeline,
+    check_flip_pairs,
+    keypoint_heatmaps,
+    limb_heatmaps,
+)
 from tools.benchmark import random_clip, reference_keypoint_heatmaps
-from utils import UserError, load_config
+from utils import UserError
+from utils.config import load_config
 
 G1 = float(np.exp(-1 / (2 * 0.6 ** 2)))  # Gaussian one pixel from the centre, sigma 0.6
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "official_0x_pipeline.npz")
@@ -254,8 +270,9 @@ def test_flip_pairs_are_checked_against_the_skeleton():
     with pytest.raises(UserError, match="left_limb/right_limb pair it with limb"):  # the default order's lists
         check_flip_pairs(17, range(1, 17, 2), range(2, 17, 2), LIMB_CONFIG_SKELETON, (0, 2, 4, 5, 6, 10, 11, 12),
                          (1, 3, 7, 8, 9, 13, 14, 15))
+    data = dict(load_config("configs/posec3d_lite.yaml")["data"], left_kp=[1, 3], right_kp=[3, 4])
     with pytest.raises(UserError, match="not disjoint pairs"):
-        build_pipeline({"clip_len": 4, "test_clips": 1, "test_size": 8, "left_kp": [1, 3], "right_kp": [3, 4]}, "test")
+        build_pipeline(data, "test")
 
 
 def test_generate_pose_target_double_appends_flipped_copy():
@@ -285,7 +302,7 @@ def test_pipelines_give_the_paper_shapes(mini_pkl):
         ann = pickle.load(f)["annotations"][0]
     lite = load_config("configs/posec3d_lite.yaml")["data"]
     full = load_config("configs/posec3d_r50_ucf101_split1.yaml")["data"]
-    assert build_pipeline(lite, "train")(dict(ann))["imgs"].shape == (1, 17, 8, 32, 32)
+    assert build_pipeline(lite, "train")(dict(ann))["imgs"].shape == (1, 17, 8, 24, 24)
     assert build_pipeline(full, "train")(dict(ann))["imgs"].shape == (1, 17, 48, 48, 48)
     test = build_pipeline(full, "test")(dict(ann))["imgs"]
     assert test.shape == (20, 17, 48, 56, 56) and test.dtype == np.float32 and 0 < test.max() <= 1

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
+# run as `python tools/x.py` from the folder: make the folder's packages importable
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import argparse
+import importlib.util
+import tempfile
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 
 def reference_keypoint_heatmaps(kp: np.ndarray, score: np.ndarray, h: int, w: int, sigma: float = 0.6,
@@ -98,13 +101,27 @@ def count_flops(model, shape) -> int:
     return total[0]
 
 
+def import_torch_ref(path: str):
+    """The alignment's torch_ref package, loaded from its directory (--torch_ref)."""
+    if "torch_ref" not in sys.modules:
+        path = os.path.abspath(path)
+        spec = importlib.util.spec_from_file_location("torch_ref", os.path.join(path, "__init__.py"),
+                                                      submodule_search_locations=[path])
+        sys.modules["torch_ref"] = module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules["torch_ref"]
+
+
 def bench_model(args) -> list[str]:
     import paddle
     from export_model import SoftmaxWrapper
     from infer import create_ort_predictor, create_paddle_predictor
+
     from models import build_model
+    from utils import in_root
+    from utils.config import load_config
     paddle.set_device("cpu")
-    cfg = {"model": {"num_classes": 101}, "data": {"clip_len": 48, "test_size": 56}}
+    cfg = load_config(in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
     model = build_model(cfg["model"])
     model.eval()
     shape = [1, 17, 48, 56, 56]
@@ -128,18 +145,17 @@ def bench_model(args) -> list[str]:
                 results[("Paddle dygraph", threads)] = median_ms(lambda: net(xt), args.repeat)
         for mkl in (True, False):
             ns = argparse.Namespace(use_gpu=False, use_tensorrt=False, cpu_threads=threads, enable_mkldnn=mkl,
-                                    ir_optim=True, precision="fp32", batch_size=1, gpu_mem=0)
+                                    ir_optim=True, precision="fp32", batch_size=1, gpu_mem=0, verbose=False)
             run, _ = create_paddle_predictor(ns, os.path.join(tmp, "model.json"), os.path.join(tmp, "model.pdiparams"))
             results[(f"Paddle Inference, oneDNN {'on' if mkl else 'off'}", threads)] = median_ms(lambda: run(x),
                                                                                                    args.repeat)
-        run, _ = create_ort_predictor(argparse.Namespace(cpu_threads=threads), os.path.join(tmp, "model.onnx"))
+        run, _ = create_ort_predictor(argparse.Namespace(cpu_threads=threads, verbose=False),
+                                      os.path.join(tmp, "model.onnx"))
         results[("ONNX Runtime", threads)] = median_ms(lambda: run(x), args.repeat)
         if args.torch_ref:
             import torch
-            sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
-            from torch_ref import build_torch_model
             torch.set_num_threads(threads)
-            tm = build_torch_model(101).eval()
+            tm = import_torch_ref(args.torch_ref).build_torch_model(101).eval()
             xt_t = torch.from_numpy(x)
             with torch.no_grad():
                 results[("torch reference", threads)] = median_ms(lambda: tm(xt_t), args.repeat)

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import argparse  # noqa: E402
+import argparse
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from utils import UserError, run_main  # noqa: E402
-from utils.checkpoint import checkpoint_kind  # noqa: E402
+from utils import UserError, run_main
+from utils.atomic_io import write_file_atomic
+from utils.checkpoint import checkpoint_kind
 
 LINEAR_WEIGHTS = ("cls_head.fc_cls.weight",)
 
@@ -88,8 +92,7 @@ def convert(src: str, dst: str, num_classes: int | None = None) -> list[str]:
     if not state:
         raise UserError(f"no PoseC3D weights (backbone.*, cls_head.*) among its keys {skipped[:5]}, --src {src}, "
                         "pass an mmaction2/pyskl PoseC3D checkpoint")
-    os.makedirs(os.path.dirname(os.path.abspath(dst)), exist_ok=True)
-    paddle.save({k: paddle.to_tensor(v) for k, v in state.items()}, dst)
+    write_file_atomic(dst, {k: paddle.to_tensor(v) for k, v in state.items()})
     print(f"converted {len(state)} tensors from {src} to {dst}")
     if skipped:
         print(f"not mapped (ignored): {skipped}")

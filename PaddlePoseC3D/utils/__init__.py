@@ -1,8 +1,12 @@
-"""Helpers shared by every script: errors, flags, config, seeding, device, logging."""
+"""Helpers shared by every script: the folder's paths, user errors, flags, seeding, device, logging.
+
+The config contract (schema, load/save, the config beside a checkpoint, class names) lives in utils/config.py,
+the training loop in utils/engine.py, checkpoints in utils/checkpoint.py; utils/auto_log.py, atomic_io.py,
+config_schema.py and fail_fast.py are the files every model folder carries as the same text.
+"""
 from __future__ import annotations
 
 import argparse
-import copy
 import logging
 import os
 import random
@@ -10,8 +14,6 @@ import sys
 from typing import Callable
 
 import numpy as np
-import yaml
-
 
 # This folder: the defaults of every script's path flags live here, so `cd /tmp && python <folder>/test.py ...`
 # finds the configs, the TIPC data and the ./output of an earlier run no matter where it is started.
@@ -27,6 +29,14 @@ def show_path(path: str) -> str:
     """`path` relative to the current directory when it lies below it, else absolute (for error messages)."""
     rel = os.path.relpath(os.path.abspath(path))
     return rel if not rel.startswith("..") else os.path.abspath(path)
+
+
+def input_path(path: str) -> str:
+    """A relative path that is not there from the current directory but is in this folder (e.g.
+    `--config configs/posec3d_lite.yaml` run from elsewhere) resolves to the folder's file."""
+    if not os.path.exists(path) and not os.path.isabs(path) and os.path.exists(in_root(path)):
+        return in_root(path)
+    return path
 
 
 class UserError(Exception):
@@ -51,6 +61,21 @@ def str2bool(v) -> bool:
     raise argparse.ArgumentTypeError(f"expected a boolean (True/False), got {v!r}")
 
 
+def write_json(path: str, obj) -> None:
+    """`obj` as json text, written atomically (utils/atomic_io.write_file_atomic, given bytes: its own choice of
+    format follows the temporary file name, which never ends in .json)."""
+    import json
+
+    from utils.atomic_io import write_file_atomic
+    write_file_atomic(path, (json.dumps(obj, indent=1) + "\n").encode("utf-8"))
+
+
+def check_flag(value, name: str, low: int = 1, fix: str = "") -> None:
+    """A numeric flag below `low` (or NaN) is a UserError naming the flag."""
+    if value is not None and not value >= low:
+        raise UserError(f"{name} {value} is out of range, the command line, pass {name} >= {low}{fix}")
+
+
 def default_device() -> str:
     import paddle
     return "gpu" if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else "cpu"
@@ -69,32 +94,16 @@ def set_device(device: str | None) -> str:
 def set_seed(seed: int) -> None:
     import paddle
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed % 2 ** 32)
     paddle.seed(seed)
-
-
-def load_config(path: str, overrides: dict | None = None) -> dict:
-    """Plain yaml with sections model/data/train; `overrides` maps 'section.key' to a value (None = keep).
-    A relative path that is not there from the current directory is looked up in this folder
-    (`--config configs/posec3d_lite.yaml` works from anywhere)."""
-    if not os.path.isfile(path) and not os.path.isabs(path) and os.path.isfile(in_root(path)):
-        path = in_root(path)
-    if not os.path.isfile(path):
-        raise UserError(f"config not found, {path}, pass one of configs/*.yaml with --config")
-    with open(path, encoding="utf-8") as f:
-        cfg = yaml.safe_load(f)
-    cfg = copy.deepcopy(cfg)
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            section, name = key.split(".")
-            cfg[section][name] = value
-    return cfg
 
 
 def get_logger(save_dir: str | None = None, name: str = "posec3d") -> logging.Logger:
     """Console logger; with save_dir also mirrored into <save_dir>/train.log."""
     logger = logging.getLogger(name)
     logger.setLevel(logging.INFO)
+    for h in logger.handlers:  # an earlier run in this process (tests) left its file open
+        h.close()
     logger.handlers.clear()
     fmt = logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S")
     handlers = [logging.StreamHandler(sys.stdout)]

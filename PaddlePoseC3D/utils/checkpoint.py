@@ -1,16 +1,17 @@
-"""Atomic checkpoints, resume state, and pretrained loading (our names, the seed port's names)."""
+"""Reading weights (our names, the seed port's, PaddleVideo's), pretrained loading, the resume state; writing
+checkpoints is utils/engine.save over utils/atomic_io."""
 from __future__ import annotations
 
 import json
 import os
 import random
-import shutil
 import warnings
 
 import numpy as np
 import paddle
 
 from utils import UserError, in_root, show_path
+from utils.atomic_io import recover_dir
 
 HEAD_KEYS = ("cls_head.fc_cls.weight", "cls_head.fc_cls.bias")
 # the first pickle opcodes of a legacy (non-zip) torch.save file: protocol 2, then the long int 0x1950a86a20f9469cfc6c
@@ -69,10 +70,10 @@ def rename_seed_keys(state: dict) -> dict:
     return out
 
 
-def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, flag: str = "--pretrained") -> None:
-    """Load a .pdparams by name; report missing/unexpected keys; a head with another class count is
-    re-initialised with a warning; any other shape mismatch means another model (UserError). An official torch
-    checkpoint is a UserError that names the tools/convert_weights.py command to run."""
+def read_weights(path: str, flag: str) -> dict:
+    """A Paddle state dict from `path` (seed-port names renamed), or a UserError naming the flag: missing file,
+    an official torch checkpoint (with the tools/convert_weights.py command), a .npy/text file, a truncated or
+    foreign file."""
     if not os.path.isfile(path):
         raise UserError(f"weights not found, {flag} {path}, pass a .pdparams (tools/convert_weights.py converts .pth)")
     kind = checkpoint_kind(path)
@@ -83,12 +84,32 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, flag: str = 
         raise UserError(f"{path} is {what}, not model weights, {flag}, pass a .pdparams saved by paddle.save")
     try:
         state = paddle.load(path)
-    except Exception as exc:  # paddle raises several types for a non-pdparams file
-        raise UserError(f"cannot read weights ({type(exc).__name__}), {flag} {path}, pass a .pdparams file") from None
+    except Exception as exc:  # paddle raises several types for a truncated or non-pdparams file
+        raise UserError(f"cannot read weights ({type(exc).__name__}), {flag} {path}, pass a complete .pdparams "
+                        "(a truncated copy cannot be read)") from None
     if not isinstance(state, dict) or not state:
         raise UserError(f"no state dict in the file, {flag} {path}, pass model weights saved by paddle.save")
-    state = rename_seed_keys(state)
+    return rename_seed_keys(state)
+
+
+def num_classes_of(state: dict) -> int | None:
+    """The class count of a state dict's classifier (None when it has none)."""
+    bias = state.get(HEAD_KEYS[1])
+    return int(bias.shape[0]) if bias is not None else None
+
+
+def load_pretrained(model: paddle.nn.Layer, path: str, flag: str = "--pretrained", finetune: bool = False) -> list[str]:
+    """Load a .pdparams by name and return what to report (missing/unexpected keys, the tensor count). A head of
+    another class count is re-initialised with a warning when `finetune` (train.py --pretrained) and a UserError
+    naming both counts otherwise (test/predict/export: the predictions would come from a random head). Any other
+    shape mismatch means another model (UserError)."""
+    state = read_weights(path, flag)
     own = model.state_dict()
+    ours, theirs = int(own[HEAD_KEYS[1]].shape[0]), num_classes_of(state)
+    if theirs is not None and theirs != ours and not finetune:
+        raise UserError(f"{path} has a {theirs}-class classifier but the config has model.num_classes {ours}, "
+                        f"{flag}, pass the config the weights were trained with (the {theirs}-class config.yaml "
+                        "beside them) or weights of this config")
     reinit = []
     for key in list(state):
         if key in own and list(state[key].shape) != list(own[key].shape):
@@ -104,43 +125,76 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, flag: str = 
         raise UserError(f"{len(missing)} of {len(own)} weights missing, {path} is a checkpoint of another model, "
                         "convert it with tools/convert_weights.py")
     model.set_state_dict({k: v for k, v in state.items() if k in own})
-    say = logger.info if logger else print
     if reinit:
-        warnings.warn(f"the classifier of {path} has another class count than the model "
-                      f"({int(own[HEAD_KEYS[1]].shape[0])} classes): {', '.join(reinit)} re-initialised, "
-                      "the rest loaded")
+        warnings.warn(f"the classifier of {path} has {theirs} classes, the model {ours}: {', '.join(reinit)} "
+                      "re-initialised for fine-tuning, the rest loaded")
+    notes = []
     if missing:
-        say(f"missing keys (kept at init): {missing}")
+        notes.append(f"missing keys (kept at init): {missing}")
     if unexpected:
-        say(f"unexpected keys (ignored): {unexpected}")
-    say(f"loaded {len(state) - len(unexpected) - len(reinit)} tensors from {path}")
+        notes.append(f"unexpected keys (ignored): {unexpected}")
+    notes.append(f"loaded {len(state) - len(unexpected) - len(reinit)} tensors from {path}")
+    return notes
 
 
-def _atomic_dir(target: str, write) -> None:
-    """write(tmp_dir) then swap it in: a kill at any moment leaves the old `target` (or its .old copy) intact."""
-    tmp = f"{target}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    write(tmp)
-    old = f"{target}.old-{os.getpid()}"
-    if os.path.exists(target):
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+RESUME_FILES = ("model.pdparams", "model.pdopt", "state.json")
+_SEP = "|"  # <structured parameter name>|<accumulator suffix> in a saved optimizer state
 
 
-def save_best(model: paddle.nn.Layer, save_dir: str) -> None:
-    _atomic_dir(os.path.join(save_dir, "best_model"),
-                lambda d: paddle.save(model.state_dict(), os.path.join(d, "model.pdparams")))
+def optimizer_state_by_structure(model: paddle.nn.Layer, opt_state: dict) -> dict:
+    """The optimizer's state dict with every accumulator keyed by the structured parameter name
+    ('backbone.conv1.conv.weight|velocity_0') instead of Paddle's generated one ('conv3d_473.w_0_velocity_0'),
+    whose number depends on how many layers the process built before: a resume in another process (or after
+    another model) then finds its accumulators."""
+    generated = sorted(((p.name, n) for n, p in model.named_parameters()), key=lambda x: -len(x[0]))
+    out = {}
+    for key, value in opt_state.items():
+        match = next(((g, n) for g, n in generated if key.startswith(g + "_")), None)
+        out[f"{match[1]}{_SEP}{key[len(match[0]) + 1:]}" if match else key] = value
+    return out
 
 
-def save_latest(model, optimizer, state: dict, save_dir: str) -> None:
-    def write(d):
-        paddle.save(model.state_dict(), os.path.join(d, "model.pdparams"))
-        paddle.save(optimizer.state_dict(), os.path.join(d, "model.pdopt"))
-        with open(os.path.join(d, "state.json"), "w", encoding="utf-8") as f:
-            json.dump(state, f)
-    _atomic_dir(os.path.join(save_dir, "latest"), write)
+def optimizer_state_for(model: paddle.nn.Layer, saved: dict) -> dict:
+    """optimizer_state_by_structure undone for this model's generated parameter names."""
+    generated = {n: p.name for n, p in model.named_parameters()}
+    out = {}
+    for key, value in saved.items():
+        name, sep, suffix = key.partition(_SEP)
+        if sep and name not in generated:
+            raise UserError(f"the optimizer state names parameter {name} that this model does not have, --resume, "
+                            "resume with the config of that run (config.yaml beside it)")
+        out[f"{generated[name]}_{suffix}" if sep else key] = value
+    return out
+
+
+def read_resume(resume_dir: str, num_classes: int) -> tuple[dict, dict, dict]:
+    """(model state, optimizer state, state.json) of `<save_dir>/latest`; a checkpoint that a kill left between
+    its two renames (latest.old-<pid> / a complete latest.tmp-<pid>) is put back first (utils/atomic_io). Every
+    problem is a UserError: missing/truncated files, another class count."""
+    resume_dir = resume_dir.rstrip("/")
+    found = recover_dir(resume_dir) if os.path.basename(resume_dir) else None
+    if found is None:
+        raise UserError(f"resume directory not found, --resume {resume_dir}, pass <save_dir>/latest of an earlier run")
+    paths = [os.path.join(resume_dir, n) for n in RESUME_FILES]
+    for f in paths:
+        if not os.path.isfile(f):
+            raise UserError(f"resume file missing, {f}, pass --resume <save_dir>/latest of an earlier run")
+    model_state = read_weights(paths[0], "--resume")
+    theirs = num_classes_of(model_state)
+    if theirs is not None and theirs != num_classes:
+        raise UserError(f"{paths[0]} has a {theirs}-class classifier but the config has model.num_classes "
+                        f"{num_classes}, --resume, resume with the config of that run (config.yaml beside it)")
+    try:
+        opt_state = paddle.load(paths[1])
+        with open(paths[2], encoding="utf-8") as f:
+            state = json.load(f)
+    except Exception as exc:  # a truncated/foreign optimizer file or state.json
+        raise UserError(f"cannot read the resume state ({type(exc).__name__}), --resume {resume_dir}, pass a "
+                        "complete <save_dir>/latest (or start without --resume)") from None
+    keys = ("epoch", "iteration", "best_metric", "scheduler", "rng")
+    if not isinstance(opt_state, dict) or not isinstance(state, dict) or any(k not in state for k in keys):
+        raise UserError(f"the resume state is not one train.py wrote, --resume {resume_dir}, pass <save_dir>/latest")
+    return model_state, opt_state, state
 
 
 def rng_state() -> dict:
@@ -160,16 +214,3 @@ def _to_list(x):
 
 def _to_tuple(x):
     return tuple(_to_tuple(v) for v in x) if isinstance(x, (tuple, list)) else x
-
-
-def load_resume(model, optimizer, resume_dir: str) -> dict:
-    files = [os.path.join(resume_dir, n) for n in ("model.pdparams", "model.pdopt", "state.json")]
-    for f in files:
-        if not os.path.isfile(f):
-            raise UserError(f"resume file missing, {f}, pass --resume <save_dir>/latest of an earlier run")
-    model.set_state_dict(paddle.load(files[0]))
-    optimizer.set_state_dict(paddle.load(files[1]))
-    with open(files[2], encoding="utf-8") as f:
-        state = json.load(f)
-    set_rng_state(state["rng"])
-    return state

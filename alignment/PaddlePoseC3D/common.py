@@ -22,14 +22,17 @@ LR, MOMENTUM, WEIGHT_DECAY, CLIP = 1.25e-3, 0.9, 3e-4, 40.0  # the UCF-101 confi
 # step 0: the official pipelines with a short clip; train clips are drawn with each seed on both sides
 CLIP_LEN, TEST_CLIPS = 8, 2
 TRAIN_SEEDS = (0, 1, 2)
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
+UCF_CONFIG = os.path.join(MODEL_DIR, "configs", "posec3d_r50_ucf101_split1.yaml")  # the recipe steps 1-5 follow
+# run_alignment.sh puts this folder on PYTHONPATH (`import common`, torch_ref); the model folder's packages
+# (models, datasets, utils, tools) become importable here, the one place of this alignment that touches sys.path
+if MODEL_DIR not in sys.path:
+    sys.path.append(MODEL_DIR)
 
 
-def use_model_dir():
-    """Make the Paddle folder importable (models, datasets, utils, tools, train)."""
-    if MODEL_DIR not in sys.path:
-        sys.path.insert(0, MODEL_DIR)
+def paddle_config(**model) -> dict:
+    """The UCF-101 config of the model folder (utils.config.load_config, validated), model keys overridden."""
+    from utils.config import load_config
+    return load_config(UCF_CONFIG, {f"model.{k}": v for k, v in model.items()})
 
 
 def step_file(step: str, name: str) -> str:
@@ -83,11 +86,12 @@ def fake_batch(shape=EVAL_SHAPE):
 def load_paddle_model(train: bool = False, float64: bool = False):
     """The Paddle model (models.build_model, as train.py builds it) with the converted weights; eval mode, or
     train mode with dropout 0 (batch-statistics BN); float64 for the training steps."""
-    use_model_dir()
     import paddle
+
     from models import build_model
     paddle.set_device("cpu")
-    model = build_model({"num_classes": NUM_CLASSES, "dropout": 0.0 if train else 0.5})
+    # the config's dropout 0.5; 0 for the train-mode steps (dropout is random on both sides)
+    model = build_model(paddle_config(num_classes=NUM_CLASSES, dropout=0.0 if train else 0.5)["model"])
     model.set_state_dict(paddle.load(PADDLE_CKPT))
     if float64:
         model.to(dtype="float64")
@@ -99,6 +103,7 @@ def load_torch_model(train: bool = False, float64: bool = False):
     """torch_ref with the same weights (strict load of the mmaction2-style checkpoint); eval mode, or train mode
     with dropout 0; float64 for the training steps."""
     import torch
+
     from torch_ref import build_torch_model
     torch.set_num_threads(1)
     model = build_torch_model(NUM_CLASSES, dropout_ratio=0.0 if train else 0.5)
@@ -110,15 +115,16 @@ def load_torch_model(train: bool = False, float64: bool = False):
 
 
 def paddle_train_steps(model, x, y, steps: int = 5):
-    """`steps` iterations exactly as train.py runs them: train.build_optimizer (Momentum + L2Decay + global-norm
-    clip, per-iteration scheduler), cross-entropy with the config's label smoothing 0, backward, step,
-    clear_grad, scheduler.step. Returns the losses."""
-    use_model_dir()
+    """`steps` iterations exactly as train.py runs them: utils.engine.build_optimizer with the UCF-101 config's
+    train section (Momentum + L2Decay + global-norm clip, per-iteration scheduler), cross-entropy with the config's
+    label smoothing 0, backward, step, clear_grad, scheduler.step. Returns the losses."""
     import paddle
     import paddle.nn.functional as F
-    from train import build_optimizer
-    tcfg = {"momentum": MOMENTUM, "weight_decay": WEIGHT_DECAY, "clip_norm": CLIP, "clip_mode": "global",
-            "milestones": [9, 11], "max_epochs": 12}
+
+    from utils.engine import build_optimizer
+    tcfg = paddle_config()["train"]
+    assert (tcfg["momentum"], tcfg["weight_decay"], tcfg["clip_norm"], tcfg["clip_mode"], tcfg["label_smoothing"]) \
+        == (MOMENTUM, WEIGHT_DECAY, CLIP, "global", 0.0), "the config's recipe changed: update common.py"
     scheduler, optimizer = build_optimizer(model, tcfg, LR, iters_per_epoch=100)
     x, y = paddle.to_tensor(x.astype(model.parameters()[0].numpy().dtype)), paddle.to_tensor(y)
     losses = []
@@ -136,6 +142,7 @@ def torch_train_steps(model, x, y, steps: int = 5):
     """mmaction2 0.x training iterations: CrossEntropyLoss, SGD(lr, momentum 0.9, weight_decay 3e-4), mmcv
     OptimizerHook grad_clip=dict(max_norm=40, norm_type=2) over the parameters that have a gradient."""
     import torch
+
     from torch_ref import cross_entropy
     opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
     x, y = torch.from_numpy(x).to(next(model.parameters()).dtype), torch.from_numpy(y)

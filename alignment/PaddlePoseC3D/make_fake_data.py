@@ -11,12 +11,10 @@
 """
 import os
 import pickle
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import DATA, EVAL_SHAPE, NUM_CLASSES, PADDLE_CKPT, RAW_PKL, TORCH_CKPT, use_model_dir  # noqa: E402
+from common import DATA, EVAL_SHAPE, NUM_CLASSES, PADDLE_CKPT, RAW_PKL, TORCH_CKPT
 
 
 def video(rng, idx, frames, persons, img_hw=(256, 340), spread=30.0, shift=(0.0, 0.0)):
@@ -47,6 +45,7 @@ def raw_videos():
 
 def torch_weights():
     import torch
+
     from torch_ref import build_torch_model
     torch.manual_seed(0)
     model = build_torch_model(NUM_CLASSES)  # the official init (kaiming fan_out, zero-init residual, fc std 0.01)
@@ -69,7 +68,6 @@ def main():
     np.save(os.path.join(DATA, "fake_data.npy"), (rng.rand(*EVAL_SHAPE) ** 4).astype("float32"))
     np.save(os.path.join(DATA, "fake_label.npy"), rng.randint(0, NUM_CLASSES, EVAL_SHAPE[0]).astype("int64"))
     torch_weights()
-    use_model_dir()
     from tools.convert_weights import main as convert
     convert(["--src", TORCH_CKPT, "--dst", PADDLE_CKPT])
 

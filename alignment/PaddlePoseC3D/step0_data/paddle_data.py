@@ -4,16 +4,12 @@ configs/posec3d_r50_ntu60_xsub_limb.yaml: limbs), i.e. exactly what train.py / t
 2 test clips. Train clips: numpy and python `random` seeded with each seed right before dataset[i]."""
 import os
 import random
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import CLIP_LEN, MODEL_DIR, RAW_PKL, TEST_CLIPS, TRAIN_SEEDS, save_log, use_model_dir  # noqa: E402
+import numpy as np
 
-use_model_dir()
-import numpy as np  # noqa: E402
-
-from datasets.pose_dataset import build_dataset, load_split  # noqa: E402
-from utils import load_config  # noqa: E402
+from common import CLIP_LEN, MODEL_DIR, RAW_PKL, TEST_CLIPS, TRAIN_SEEDS, save_log
+from datasets.pose_dataset import build_dataset, load_split
+from utils.config import load_config
 
 CONFIGS = {"kp": "posec3d_r50_ucf101_split1.yaml", "limb": "posec3d_r50_ntu60_xsub_limb.yaml"}
 log = {}
@@ -23,9 +19,10 @@ for i, ann in enumerate(load_split(RAW_PKL, "train1", num_classes=101)):  # the 
     log[f"reader/{i}/keypoint_score"] = ann["keypoint_score"].astype(np.float64)
     log[f"reader/{i}/meta"] = np.array([ann["label"], ann["total_frames"], *ann["img_shape"]])
 for kind, name in CONFIGS.items():
-    cfg = load_config(os.path.join(MODEL_DIR, "configs", name))
-    cfg["data"].update(clip_len=CLIP_LEN, test_clips=TEST_CLIPS)
-    cfg["model"]["num_classes"] = 101
+    # the raw pkl's labels are UCF-101's (0..100) for both configs
+    cfg = load_config(os.path.join(MODEL_DIR, "configs", name),
+                      {"data.clip_len": CLIP_LEN, "data.test_clips": TEST_CLIPS, "model.num_classes": 101,
+                       "data.class_names": "datasets/labels/ucf101.txt"})
     for mode in ("test", "val"):
         dataset = build_dataset(RAW_PKL, cfg, mode)
         for i in range(len(dataset)):

@@ -2,15 +2,12 @@
 mmaction2 0.x pipelines (load_pkl_annotations, then the official configs' train / val / test pipelines:
 slowonly_kinetics400_pretrained_r50_u48_120e_ucf101_split1_keypoint.py and the limb configs' skeletons of
 slowonly_r50_u48_240e_ntu60_xsub_limb.py), clip_len 8, 2 test clips, the same seeds."""
-import os
 import random
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import CLIP_LEN, RAW_PKL, TEST_CLIPS, TRAIN_SEEDS, save_log  # noqa: E402
-from torch_ref.pipeline import build_pipeline, load_pose_pkl  # noqa: E402
+from common import CLIP_LEN, RAW_PKL, TEST_CLIPS, TRAIN_SEEDS, save_log
+from torch_ref.pipeline import build_pipeline, load_pose_pkl
 
 LIMB_SKELETONS = [[0, 5], [0, 6], [5, 7], [7, 9], [6, 8], [8, 10], [5, 11], [11, 13], [13, 15], [6, 12], [12, 14],
                   [14, 16], [0, 1], [0, 2], [1, 3], [2, 4], [11, 12]]  # the official *_limb configs' skeletons

@@ -1,15 +1,10 @@
 """Step 1, Paddle side: eval-mode logits of the converted network on the fake batch, and the test-time video
 scores (models.recognizer3d.average_views: softmax per view, mean over each video's 2 views)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import fake_batch, load_paddle_model, save_log, use_model_dir  # noqa: E402
+import paddle
 
-use_model_dir()
-import paddle  # noqa: E402
-
-from models.recognizer3d import average_views  # noqa: E402
+from common import fake_batch, load_paddle_model, save_log
+from models.recognizer3d import average_views
 
 model = load_paddle_model()
 x, _ = fake_batch()

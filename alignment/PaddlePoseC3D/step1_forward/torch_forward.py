@@ -1,13 +1,10 @@
 """Step 1, reference side: torch_ref (strict load of the mmaction2-style checkpoint), eval mode, and
 BaseRecognizer.average_clip('prob') over each video's 2 views."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import torch  # noqa: E402
+import torch
 
-from common import fake_batch, load_torch_model, save_log  # noqa: E402
-from torch_ref import average_clip  # noqa: E402
+from common import fake_batch, load_torch_model, save_log
+from torch_ref import average_clip
 
 model = load_torch_model()
 x, _ = fake_batch()

@@ -1,15 +1,10 @@
 """Step 2, Paddle side: PaddlePoseC3D's utils/metrics.py (what utils/engine.evaluate reports) on the step-1
 logits and on 200 seeded 10-class score rows (numpy only: no paddle import needed)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import fake_batch, load_log, save_log, use_model_dir  # noqa: E402
+import numpy as np
 
-use_model_dir()
-import numpy as np  # noqa: E402
-
-from utils.metrics import mean_class_accuracy, top_k_accuracy  # noqa: E402
+from common import fake_batch, load_log, save_log
+from utils.metrics import mean_class_accuracy, top_k_accuracy
 
 logits = load_log("step1_forward", "forward", "paddle")["logits"]
 _, labels = fake_batch()

@@ -1,13 +1,10 @@
 """Step 2, reference side: torch_ref/metrics.py (mmaction/core/evaluation/accuracy.py top_k_accuracy,
 mean_class_accuracy) on the step-1 torch logits and the same 200 seeded rows."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import fake_batch, load_log, save_log  # noqa: E402
-from torch_ref import mean_class_accuracy, top_k_accuracy  # noqa: E402
+from common import fake_batch, load_log, save_log
+from torch_ref import mean_class_accuracy, top_k_accuracy
 
 logits = load_log("step1_forward", "forward", "torch")["logits"]
 _, labels = fake_batch()

@@ -1,13 +1,10 @@
 """Step 3, Paddle side: train.py's loss (F.cross_entropy with the config's label_smoothing 0) on the step-1
 Paddle logits (the forward itself is step 1)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import fake_batch, load_log, save_log  # noqa: E402
+import paddle
+import paddle.nn.functional as F
 
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+from common import fake_batch, load_log, save_log
 
 logits = paddle.to_tensor(load_log("step1_forward", "forward", "paddle")["logits"])
 _, y = fake_batch()

@@ -1,12 +1,9 @@
 """Step 4, Paddle side: 5 iterations as train.py runs them (common.paddle_train_steps: train.build_optimizer,
 cross-entropy, backward, step), eval mode (fixed BN statistics, no dropout)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import TRAIN_SHAPE, fake_batch, load_paddle_model, paddle_train_steps, save_log  # noqa: E402
+from common import TRAIN_SHAPE, fake_batch, load_paddle_model, paddle_train_steps, save_log
 
 x, y = fake_batch(TRAIN_SHAPE)
 losses = paddle_train_steps(load_paddle_model(float64=True), x, y)

@@ -1,12 +1,9 @@
 """Step 5, Paddle side: as step 4 but in train mode (batch-statistics BN, running statistics updated with
 Paddle momentum 0.9 = torch 0.1), dropout 0; then a few BN running statistics and weights after the 5 steps."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import TRAIN_SHAPE, fake_batch, load_paddle_model, paddle_train_steps, save_log  # noqa: E402
+from common import TRAIN_SHAPE, fake_batch, load_paddle_model, paddle_train_steps, save_log
 
 KEYS = ("backbone.conv1.bn._mean", "backbone.conv1.bn._variance", "backbone.layer3.5.conv3.bn._variance",
         "backbone.layer2.0.downsample.bn._mean", "backbone.conv1.conv.weight", "cls_head.fc_cls.weight")

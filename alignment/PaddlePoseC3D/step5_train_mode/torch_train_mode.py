@@ -1,12 +1,9 @@
 """Step 5, reference side: 5 mmaction2 iterations in train mode (dropout 0), then the same BN running statistics
 and weights."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
+import numpy as np
 
-from common import TRAIN_SHAPE, fake_batch, load_torch_model, save_log, torch_train_steps  # noqa: E402
+from common import TRAIN_SHAPE, fake_batch, load_torch_model, save_log, torch_train_steps
 
 KEYS = ("backbone.conv1.bn.running_mean", "backbone.conv1.bn.running_var", "backbone.layer3.5.conv3.bn.running_var",
         "backbone.layer2.0.downsample.bn.running_mean", "backbone.conv1.conv.weight", "cls_head.fc_cls.weight")
