@@ -20,8 +20,20 @@ from tqdm import tqdm  # noqa: E402
 
 from datasets import build_dataset, build_loader  # noqa: E402
 from models import build_model, predict_scores  # noqa: E402
-from utils import (DEFAULT_CONFIG, UserError, default_device, from_root, get_logger, load_config,  # noqa: E402
-                   rng_state, run_main, seed_everything, set_device, set_rng_state, str2bool)
+from utils import (  # noqa: E402
+    DEFAULT_CONFIG,
+    UserError,
+    default_device,
+    from_root,
+    get_logger,
+    load_config,
+    rng_state,
+    run_main,
+    seed_everything,
+    set_device,
+    set_rng_state,
+    str2bool,
+)
 from utils.checkpoint import load_weights, save_checkpoint  # noqa: E402
 from utils.lr import WarmupCosine  # noqa: E402
 from utils.metrics import evaluate  # noqa: E402

@@ -11,6 +11,7 @@ import numpy as np
 import paddle
 
 from utils import UserError
+
 from .transforms import read_rgb
 
 FILENAME_TMPL = "img_{:05}.jpg"

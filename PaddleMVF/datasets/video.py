@@ -5,6 +5,7 @@ from typing import Callable
 import cv2
 
 from utils import UserError
+
 from .rawframes import FILENAME_TMPL
 
 

@@ -4,6 +4,9 @@ from .recognizer import Recognizer2D, SoftmaxRecognizer, average_views, predict_
 from .resnet import ResNet
 from .tsn_head import TSNHead
 
+__all__ = ["MVF", "Recognizer2D", "ResNet", "SoftmaxRecognizer", "TSNHead", "average_views", "build_model",
+           "predict_scores"]
+
 
 def build_model(cfg: dict) -> Recognizer2D:
     backbone = ResNet(cfg.get("depth", 50), cfg["num_segments"], cfg.get("alpha", 0.125),

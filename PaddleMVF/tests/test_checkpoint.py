@@ -6,8 +6,8 @@ import numpy as np
 import paddle
 import pytest
 import torch
-
 from conftest import ROOT, run_cli, run_script
+
 from models import build_model
 from tools.convert_weights import convert
 from utils import UserError

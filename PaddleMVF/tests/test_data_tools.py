@@ -6,8 +6,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import run_script
+
 from datasets import build_dataset
 from datasets.mini import make_clip, write_video
 from datasets.rawframes import read_list, validate_records
@@ -103,6 +103,7 @@ def test_default_paths_resolve_against_the_folder(tmp_path, monkeypatch):
     """`cd /tmp && python <folder>/test.py`: the default --config and the config's relative dataset_root /
     pretrained resolve against the PaddleMVF folder, not the current directory."""
     from conftest import ROOT
+
     from utils import DEFAULT_CONFIG, load_config
     monkeypatch.chdir(tmp_path)
     cfg = load_config(DEFAULT_CONFIG)

@@ -4,10 +4,10 @@ import os
 
 import numpy as np
 import paddle
-
 from conftest import ROOT, run_script
 from export_model import export
 from infer import create_paddle_predictor, parse_args
+
 from models import SoftmaxRecognizer, build_model
 from utils import load_config
 from utils.checkpoint import load_weights

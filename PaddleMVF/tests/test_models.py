@@ -1,8 +1,8 @@
 import numpy as np
 import paddle
 import pytest
-
 from export_model import input_shape
+
 from models import MVF, build_model
 from utils import load_config
 

@@ -5,8 +5,19 @@ import random
 import numpy as np
 import pytest
 
-from datasets.transforms import (CenterCrop, Flip, FormatShape, MVFNetRandomResizedCrop, Normalize,
-                                 RandomResizedCrop, Resize, SampleFrames, ShortSideResize, ThreeCrop, build_pipeline)
+from datasets.transforms import (
+    CenterCrop,
+    Flip,
+    FormatShape,
+    MVFNetRandomResizedCrop,
+    Normalize,
+    RandomResizedCrop,
+    Resize,
+    SampleFrames,
+    ShortSideResize,
+    ThreeCrop,
+    build_pipeline,
+)
 from utils import UserError
 
 # Outputs of the official functions (whwu95/MVFNet@0ddc7e2 + mmcv 0.4.3), written by

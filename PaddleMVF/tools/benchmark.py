@@ -19,9 +19,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 import paddle  # noqa: E402
 import paddle.nn as nn  # noqa: E402
-
 from export_model import export  # noqa: E402
-from infer import create_onnx_predictor, create_paddle_predictor, parse_args as infer_args  # noqa: E402
+from infer import create_onnx_predictor, create_paddle_predictor  # noqa: E402
+from infer import parse_args as infer_args
+
 from models import SoftmaxRecognizer, build_model  # noqa: E402
 from utils import DEFAULT_CONFIG, load_config, str2bool  # noqa: E402
 

@@ -9,7 +9,6 @@ from typing import Callable
 import numpy as np
 import yaml
 
-
 # The PaddleMVF folder. Default paths (flag defaults, and relative paths written in a config file)
 # resolve against it, so `cd /tmp && python /path/to/PaddleMVF/test.py` finds configs/, output/ and
 # data/; a relative path given on the command line is the user's, relative to the current directory.

@@ -18,8 +18,8 @@ MODEL_DIR = os.path.abspath(os.path.join(HERE, "..", "..", "PaddleMVF"))
 TORCH_WEIGHTS = os.path.join(DATA, "mvfnet_random.pth")
 PADDLE_WEIGHTS = os.path.join(DATA, "mvfnet_random.pdparams")
 
-# steps 1-5: 2 videos x 4 segments x 64 px (2 views each for the fcn test), 101 classes
-NUM_CLASSES, SEGMENTS, VIEWS, SIDE = 101, 4, 2, 64
+# step 1: 2 videos x 2 views x 4 segments x 64 px; steps 3-5: 2 videos x 4 segments x TRAIN_SIDE px; 101 classes
+NUM_CLASSES, SEGMENTS, VIEWS, SIDE, TRAIN_SIDE = 101, 4, 2, 64, 48
 LR, MOMENTUM, WEIGHT_DECAY, STEPS = 1e-3, 0.9, 5e-4, 5
 STEP5_LR = 1e-4  # train mode, float64: see step5_train_mode/paddle_train_mode.py
 # step 5 also compares these after the 5 train-mode steps (torch names; Paddle: running_mean/var ->

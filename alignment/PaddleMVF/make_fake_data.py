@@ -23,7 +23,7 @@ rng = np.random.RandomState(0)
 np.save(os.path.join(common.DATA, "imgs_test.npy"),
         rng.randn(2, common.VIEWS * common.SEGMENTS, 3, common.SIDE, common.SIDE).astype("float32"))
 np.save(os.path.join(common.DATA, "imgs_train.npy"),
-        rng.randn(2, common.SEGMENTS, 3, common.SIDE, common.SIDE).astype("float32"))
+        rng.randn(2, common.SEGMENTS, 3, common.TRAIN_SIDE, common.TRAIN_SIDE).astype("float32"))
 np.save(os.path.join(common.DATA, "labels.npy"), np.array([3, 57], dtype="int64"))
 # step 2: 60 samples, half of them scored right (boost on the label), the rest predicting random classes,
 # many of which never occur in the labels (MVFNet's mean class accuracy counts those classes as 0)

@@ -46,7 +46,7 @@ def setup_official():
     if not os.path.exists(ext):
         with open(ext, "w") as f:
             f.write("flow_warp_c = None  # stub: Cython extension not built\n")
-    np.int = int  # noqa: used by MVFNet's SampleFrames
+    np.int = int  # used by MVFNet's SampleFrames (np.int is gone from numpy >= 1.24)
     sys.path[:0] = [MVFNET_SRC, stubs, MMCV_SRC]
     import torch
     torch.nn.Module.cuda = lambda self, *a, **k: self
@@ -65,18 +65,26 @@ def main() -> None:
     args = p.parse_args()
     setup_official()
     import torch
-    from codes.core.evaluation.accuracy import mean_class_accuracy as off_mca, top_k_accuracy as off_topk
-    from codes.datasets.pipelines import (CenterCrop, FormatShape, FrameSelector, Flip, Normalize, Resize,
-                                          SampleFrames, ThreeCrop)
+    from codes.core.evaluation.accuracy import mean_class_accuracy as off_mca
+    from codes.core.evaluation.accuracy import top_k_accuracy as off_topk
+    from codes.datasets.pipelines import (
+        CenterCrop,
+        Resize,
+        SampleFrames,
+        ThreeCrop,
+    )
     from codes.datasets.pipelines.augmentations import RandomResizedCrop
     from codes.datasets.pipelines.compose import Compose
     from codes.models import build_recognizer
+
     from torch_ref import build_mvfnet, mean_class_accuracy, top_k_accuracy
     from torch_ref import pipeline as P
 
     sys.path.insert(0, common.MODEL_DIR)
-    from datasets.transforms import MVFNetRandomResizedCrop, SampleFrames as OurSampleFrames, ThreeCrop as OurThree
     from datasets.transforms import CenterCrop as OurCenter
+    from datasets.transforms import MVFNetRandomResizedCrop
+    from datasets.transforms import SampleFrames as OurSampleFrames
+    from datasets.transforms import ThreeCrop as OurThree
     from utils.metrics import evaluate
 
     rows = []
@@ -215,7 +223,8 @@ def main() -> None:
     rows.append(("data: val pipeline, CenterCrop", maxdiff(off, mine), maxdiff(off, step0["val_clip"])))
     # train: the official draws (np.random sampler + flip, Python random crop) are read back from the
     # results dict and fed to torch_ref and to PaddleMVF's pipeline (patched like step 0)
-    from datasets.transforms import Flip as OurFlip, build_pipeline
+    from datasets.transforms import Flip as OurFlip
+    from datasets.transforms import build_pipeline
     train_pipe = Compose([dict(type="SampleFrames", clip_len=16, frame_interval=4, num_clips=1),
                           dict(type="FrameSelector"), dict(type="RandomResizedCrop", input_size=c["crop_size"]),
                           dict(type="Flip", flip_ratio=0.5), norm, dict(type="FormatShape", input_format="NCHW")])

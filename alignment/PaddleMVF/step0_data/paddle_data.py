@@ -13,8 +13,7 @@ import numpy as np  # noqa: E402
 
 from datasets import build_dataset  # noqa: E402
 from datasets.rawframes import FILENAME_TMPL, read_list, validate_records  # noqa: E402
-from datasets.transforms import (Flip, MVFNetRandomResizedCrop, RandomResizedCrop, RawFrameDecode,  # noqa: E402
-                                 SampleFrames)
+from datasets.transforms import Flip, MVFNetRandomResizedCrop, RandomResizedCrop, RawFrameDecode, SampleFrames  # noqa: E402
 
 params = common.step0_params()
 out = {}

@@ -3,8 +3,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
 import torch  # noqa: E402
+
+import common  # noqa: E402
 
 model = common.torch_model()
 loss = model.loss(model.forward_train(torch.from_numpy(common.fake("imgs_train"))),

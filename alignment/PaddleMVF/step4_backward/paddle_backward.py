@@ -3,9 +3,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
 import paddle  # noqa: E402
 import paddle.nn.functional as F  # noqa: E402
+
+import common  # noqa: E402
 
 model = common.paddle_model(fcn_testing=False)
 opt = paddle.optimizer.Momentum(common.LR, common.MOMENTUM, parameters=model.parameters(),
