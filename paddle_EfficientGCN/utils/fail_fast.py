@@ -42,7 +42,10 @@ class GuardedDataset:
             except Exception:
                 name = f"#{index}"
             problem = str(err) if type(err).__name__ == "UserError" else f"{type(err).__name__}: {err}"
-            sys.stderr.write(f"error: sample {name}: {problem}\n")
+            # a tqdm bar on screen has no newline yet: end its line so the error line stands alone
+            bars = getattr(sys.modules.get("tqdm"), "tqdm", None)
+            lead = "\n" if getattr(bars, "_instances", None) else ""
+            sys.stderr.write(f"{lead}error: sample {name}: {problem}\n")
             sys.stderr.flush()
             os._exit(2)  # from the loader thread or a worker: ends that process at once
 
@@ -53,6 +56,8 @@ def guarded(loader: Iterable) -> Iterator:
     try:
         yield from loader
     except SystemError as err:
-        if "Blocking queue is killed" in str(err):
+        # Paddle reports the worker GuardedDataset ended either through its SIGCHLD handler or
+        # through the killed queue, whichever comes first
+        if "Blocking queue is killed" in str(err) or "exited unexpectedly with code 2" in str(err):
             raise SystemExit(2) from None
         raise
