@@ -169,6 +169,12 @@ def main(argv=None):
                         "the model was exported with) or export again with export_model.py")
     cfg = load_config(config_path)
     names = class_names(cfg)
+    exported = config_beside(export_dir)
+    if args.config and exported:  # the model's own class count is known before anything runs
+        theirs = load_config(exported)["model"]["num_classes"]
+        if theirs != len(names):
+            raise UserError(f"the model predicts {theirs} classes but the config's class list has {len(names)}, "
+                            f"--config {args.config}, pass the config the model was exported with ({exported})")
     anns = load_videos(args.input_file)
     if args.backend == "paddle":
         run, config = create_paddle_predictor(args, model_file, params_file)

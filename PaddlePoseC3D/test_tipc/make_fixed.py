@@ -5,7 +5,8 @@
 
 The checkpoint is the lite config's network (configs/posec3d_lite.yaml) built on CPU after paddle.seed(SEED), its
 classifier scaled by FC_SCALE so that every fixed video has a clear top-1 (margin > 1e-3 to the second class: near
-ties could swap between backends); the same bytes on every machine. The fixed input is
+ties could swap between backends); the same bytes on every machine. stamp.json beside it records SEED, FC_SCALE and
+the md5 of the lite config and models/*.py: while they are unchanged the script does not rebuild it (--force does). The fixed input is
 test_tipc/data/fixed_input.pkl (datasets/mini.py: the first test video of each mini class). --update_expected
 exports the checkpoint and runs infer.py (Paddle Inference, oneDNN off) on that input; the json keeps per video its
 name, class_id and top5_scores, and the tolerance the chain compares with.
@@ -19,21 +20,14 @@ warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import argparse
+import glob
+import hashlib
 import json
 import subprocess
 import tempfile
 
-import numpy as np
-import paddle
-
 from datasets.mini import write_mini
-from datasets.pose_dataset import load_videos, video_views
-from datasets.transforms import build_pipeline
-from models import build_model
-from models.recognizer3d import average_views
 from utils import in_root, run_main, write_json
-from utils.atomic_io import save_dir_atomic
-from utils.config import CONFIG_NAME, load_config
 
 SEED = 2024
 FC_SCALE = 300.0  # the fc init std 0.01 gives near-uniform scores; x300 separates the classes
@@ -45,7 +39,25 @@ EXPECTED = in_root("test_tipc", "results", "fixed_fp32.json")
 TOLERANCE = {"default": [1e-4, 1e-4]}  # probabilities: Paddle Inference (oneDNN on/off) and ONNX Runtime agree to ~1e-6
 
 
-def fixed_model(cfg: dict) -> paddle.nn.Layer:
+def stamp() -> dict:
+    """What the fixed checkpoint depends on: SEED, FC_SCALE and the bytes of the lite config and the model code."""
+    files = [in_root("configs", "posec3d_lite.yaml"), *sorted(glob.glob(in_root("models", "*.py")))]
+    digest = hashlib.md5(b"".join(open(f, "rb").read() for f in files)).hexdigest()
+    return {"seed": SEED, "fc_scale": FC_SCALE, "sources_md5": digest}
+
+
+def up_to_date() -> bool:
+    try:
+        with open(os.path.join(FIXED_DIR, "stamp.json"), encoding="utf-8") as f:
+            return json.load(f) == stamp() and os.path.isfile(os.path.join(FIXED_DIR, "model.pdparams"))
+    except (OSError, ValueError):
+        return False
+
+
+def fixed_model(cfg: dict):
+    import paddle
+
+    from models import build_model
     paddle.set_device("cpu")
     paddle.seed(SEED)
     model = build_model(cfg["model"])
@@ -55,8 +67,14 @@ def fixed_model(cfg: dict) -> paddle.nn.Layer:
     return model
 
 
-def margins(model: paddle.nn.Layer, cfg: dict) -> dict:
+def margins(model, cfg: dict) -> dict:
     """Top-1 minus top-2 probability of each fixed video (dygraph)."""
+    import numpy as np
+    import paddle
+
+    from datasets.pose_dataset import load_videos, video_views
+    from datasets.transforms import build_pipeline
+    from models.recognizer3d import average_views
     pipeline = build_pipeline(cfg["data"], "test")
     out = {}
     with paddle.no_grad():
@@ -87,16 +105,22 @@ def update_expected(weights: str) -> None:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--update_expected", action="store_true", help="also rewrite test_tipc/results/fixed_fp32.json")
+    p.add_argument("--force", action="store_true", help="rewrite the checkpoint even when its stamp is up to date")
     args = p.parse_args(argv)
     if not os.path.isfile(FIXED_INPUT):
         write_mini(os.path.join(DATA, "mini_ucf101.pkl"), seed=0)
-    cfg = load_config(in_root("configs", "posec3d_lite.yaml"))
-    model = fixed_model(cfg)
-    close = {name: m for name, m in margins(model, cfg).items() if m <= MIN_MARGIN}
-    if close:
-        raise RuntimeError(f"top-1 margins <= {MIN_MARGIN} for {close}: change SEED or FC_SCALE")
-    save_dir_atomic(FIXED_DIR, {"model.pdparams": model.state_dict(), CONFIG_NAME: cfg})
-    print(f"wrote {FIXED_DIR}/model.pdparams and {CONFIG_NAME} (seed {SEED})")
+    if args.force or not up_to_date():  # the same bytes again otherwise: skip paddle (prepare.sh runs this per mode)
+        from utils.atomic_io import save_dir_atomic
+        from utils.config import CONFIG_NAME, load_config
+        cfg = load_config(in_root("configs", "posec3d_lite.yaml"))
+        model = fixed_model(cfg)
+        close = {name: m for name, m in margins(model, cfg).items() if m <= MIN_MARGIN}
+        if close:
+            raise RuntimeError(f"top-1 margins <= {MIN_MARGIN} for {close}: change SEED or FC_SCALE")
+        save_dir_atomic(FIXED_DIR, {"model.pdparams": model.state_dict(), CONFIG_NAME: cfg, "stamp.json": stamp()})
+        print(f"wrote {FIXED_DIR}/model.pdparams and {CONFIG_NAME} (seed {SEED})")
+    else:
+        print(f"{FIXED_DIR} is up to date (stamp.json)")
     if args.update_expected:
         update_expected(os.path.join(FIXED_DIR, "model.pdparams"))
 

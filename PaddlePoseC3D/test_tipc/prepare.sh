@@ -22,6 +22,19 @@ DATA=test_tipc/data
 OFFICIAL_PTH=slowonly_kinetics400_pretrained_r50_u48_120e_ucf101_split1_keypoint-cae8aa4a.pth
 LITE_BEST=test_tipc/output/${model_name}/lite_train_lite_infer/norm_train_cpu_autocast_False/best_model
 
+if [ "${MODE}" = "whole_train_whole_infer" ]; then  # the real data first: nothing is written without it
+    if [ ! -f data/ucf101.pkl ]; then
+        echo "error: UCF-101 pose pkl not found at $(pwd)/data/ucf101.pkl, download it from https://download.openmmlab.com/mmaction/posec3d/ucf101.pkl (see README: Data format)" >&2
+        exit 1
+    fi
+    if [ ! -f data/res3d_k400.pdparams ]; then
+        if [ ! -f data/k400_posec3d-041f49c6.pth ]; then
+            echo "error: K400 weights not found at $(pwd)/data/k400_posec3d-041f49c6.pth, download them from https://download.openmmlab.com/mmaction/skeleton/posec3d/k400_posec3d-041f49c6.pth (see README: Weights)" >&2
+            exit 1
+        fi
+        ${python} tools/convert_weights.py --src data/k400_posec3d-041f49c6.pth --dst data/res3d_k400.pdparams > /dev/null || exit 1
+    fi
+fi
 mkdir -p "${DATA}"
 infer_videos=0
 if [ "${MODE}" = "lite_train_whole_infer" ]; then infer_videos=240; fi
@@ -42,25 +55,12 @@ whole_infer)
             rm -rf "$(dirname "${LITE_BEST}")"
             ${python} train.py --config configs/posec3d_lite.yaml --dataset_root "${DATA}/mini_ucf101.pkl" \
                 --max_epochs 1 --seed 0 --device cpu --save_dir "$(dirname "${LITE_BEST}")" > /dev/null 2>&1 || exit 1
-            source="a short lite training (1 epoch, ${LITE_BEST})"
+            origin="a short lite training (1 epoch, ${LITE_BEST})"
         else
-            source="the lite chain's best model (${LITE_BEST})"
+            origin="the lite chain's best model (${LITE_BEST})"
         fi
         cp "${LITE_BEST}/model.pdparams" "${LITE_BEST}/config.yaml" "${dst}/"
-        echo "whole_infer: no data/${OFFICIAL_PTH}, using ${source}"
-    fi
-    ;;
-whole_train_whole_infer)
-    if [ ! -f data/ucf101.pkl ]; then
-        echo "error: UCF-101 pose pkl not found at $(pwd)/data/ucf101.pkl, download it from https://download.openmmlab.com/mmaction/posec3d/ucf101.pkl (see README: Data format)" >&2
-        exit 1
-    fi
-    if [ ! -f data/res3d_k400.pdparams ]; then
-        if [ ! -f data/k400_posec3d-041f49c6.pth ]; then
-            echo "error: K400 weights not found at $(pwd)/data/k400_posec3d-041f49c6.pth, download them from https://download.openmmlab.com/mmaction/skeleton/posec3d/k400_posec3d-041f49c6.pth (see README: Weights)" >&2
-            exit 1
-        fi
-        ${python} tools/convert_weights.py --src data/k400_posec3d-041f49c6.pth --dst data/res3d_k400.pdparams > /dev/null || exit 1
+        echo "whole_infer: no data/${OFFICIAL_PTH}, using ${origin}"
     fi
     ;;
 esac
