@@ -9,6 +9,7 @@ import warnings
 
 warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
 
+import os
 import sys
 from typing import List, Optional
 
@@ -24,12 +25,15 @@ def parse_args(argv: Optional[List[str]]):
     parser.add_argument('--config', default=None, help='yaml config (default: config.yaml beside --model_path)')
     parser.add_argument('--with_decode', type=str2bool, default=False, help='put movenetDecode into the graph')
     parser.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx via paddle2onnx')
+    parser.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's own logs (glog)")
     return parser.parse_args(argv)
 
 
 @cli
 def main(argv: Optional[List[str]] = None) -> None:
     args = parse_args(argv)
+    if not args.verbose:
+        os.environ.setdefault('GLOG_minloglevel', '3')  # before paddle is imported: no glog lines
     import paddle
 
     from utils.export import export

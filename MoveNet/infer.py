@@ -69,7 +69,7 @@ def make_autolog(args, predictor, cfg):
                                data_shape=[3, cfg.DATA.img_size, cfg.DATA.img_size], save_path=None,
                                inference_config=predictor.config or predictor.conf, pids=os.getpid(),
                                process_name=None, gpu_ids=None,
-                               time_keys=['preprocess_time', 'inference_time', 'postprocess_time'], warmup=2)
+                               time_keys=['preprocess_time', 'inference_time', 'postprocess_time'], warmup=1)
 
 
 def run_batches(args, predictor, cfg, frames) -> List[dict]:
@@ -77,7 +77,7 @@ def run_batches(args, predictor, cfg, frames) -> List[dict]:
     from utils.inference import check_finite, output_joints, postprocess, to_pixels
     batches = [frames[i:i + args.batch_size] for i in range(0, len(frames), args.batch_size)]
     autolog = make_autolog(args, predictor, cfg) if args.enable_benchmark else None
-    rounds = -(-10 // len(batches)) if autolog else 1  # >= 8 timed batches beyond the 2 warm-up ones
+    rounds = -(-5 // len(batches)) if autolog else 1  # >= 4 timed batches beyond the warm-up one
     results = []
     for r in range(rounds):
         for batch in batches:

@@ -72,8 +72,14 @@ def main() -> None:
 
     torch_model = None
     if args.torch_ref:
+        import importlib.util  # the torch_ref package from its folder (no sys.path change)
+
         import torch
-        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
+        folder = os.path.abspath(args.torch_ref)
+        spec = importlib.util.spec_from_file_location('torch_ref', os.path.join(folder, '__init__.py'),
+                                                      submodule_search_locations=[folder])
+        sys.modules['torch_ref'] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules['torch_ref'])
         from torch_ref.movenet import MoveNet as TorchMoveNet
         torch_model = TorchMoveNet().eval()
 

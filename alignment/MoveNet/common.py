@@ -2,11 +2,14 @@
 
 Every output goes under OUT = $ALIGN_OUT (default: this folder): inputs and weights in OUT/data/, each step's
 *_paddle.npy / *_torch.npy and its diff log in OUT/<step dir>/. Paddle-side scripts import MoveNet's own modules
-(paddle_side()); torch-side scripts import only torch_ref/ (torch_side()), never MoveNet, so the two sides share
-nothing but the files in OUT/data."""
+(models, datasets, utils, tools); torch-side scripts import only torch_ref/ (this folder, on PYTHONPATH from
+run_alignment.sh), never MoveNet, so the two sides share nothing but the files in OUT/data.
+
+This is the only file of the alignment that touches sys.path: importing it makes the MoveNet folder importable."""
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -14,6 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.abspath(os.environ.get('ALIGN_OUT', HERE))
 DATA = os.path.join(OUT, 'data')
 MODEL_DIR = os.path.abspath(os.path.join(HERE, '..', '..', 'MoveNet'))
+sys.path.insert(0, MODEL_DIR)  # MoveNet's packages (models, datasets, utils, tools) for the Paddle side
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle's harmless import-time warning
 
 TORCH_WEIGHTS = os.path.join(DATA, 'movenet_random.pth')  # current form (ModuleList conv2), random, seeded
 PADDLE_WEIGHTS = os.path.join(DATA, 'movenet_random.pdparams')  # ... converted by MoveNet/tools/convert_weights.py
@@ -28,18 +33,14 @@ LR, MOMENTUM, STEPS = 2 ** -17, 0.875, 5  # exact in float32 (Paddle keeps lr/mo
 
 
 def paddle_side():
-    """Put MoveNet/ on sys.path (its models, datasets, utils, tools) and select the CPU."""
-    sys.path.insert(0, MODEL_DIR)
+    """paddle on the CPU."""
     import paddle
     paddle.set_device('cpu')
     return paddle
 
 
-def torch_side(import_torch: bool = True):
-    """Put this folder on sys.path so that `torch_ref` imports (MoveNet/ is never imported on this side)."""
-    sys.path.insert(0, HERE)
-    if not import_torch:  # step 0: torch_ref's data pipeline is numpy/cv2, as the official data_tools.py
-        return None
+def torch_side():
+    """torch with one thread (torch_ref's data pipeline needs no torch: numpy/cv2, as the official data_tools.py)."""
     import torch
     torch.set_num_threads(1)
     return torch
@@ -73,7 +74,7 @@ def paddle_model(path: str = PADDLE_WEIGHTS, dtype: str = 'float32'):
     """MoveNet (Paddle) loaded through MoveNet/utils.load_weights (strict), eval mode."""
     paddle = paddle_side()
     from models import MoveNet
-    from utils import load_weights
+    from utils.checkpoint import load_weights
     if dtype != 'float32':
         paddle.set_default_dtype(dtype)
     model = MoveNet()
@@ -105,8 +106,8 @@ def flat_label(label: dict) -> np.ndarray:
 
 def save(step: str, name: str, side: str, values: dict) -> None:
     """values -> OUT/<step>/<name>_<side>.npy in reprod_log's format: ReprodLogger.save is np.save of the
-    {key: ndarray} dict. Written here without importing reprod_log, whose package import pulls in paddle (~2 s per
-    process, and paddle has no business in the torch-side processes); check() reads it with ReprodDiffHelper."""
+    {key: ndarray} dict. Written with numpy, since importing reprod_log pulls in paddle (~2 s, and paddle has no
+    business in the torch-side processes); check() reads both files with reprod_log's ReprodDiffHelper."""
     np.save(os.path.join(step_dir(step), f'{name}_{side}.npy'), {k: np.asarray(v) for k, v in values.items()})
 
 
@@ -117,31 +118,26 @@ def step_dir(step: str) -> str:
 
 
 def check(step: str, name: str, log: str, threshold: float = 1e-6) -> None:
-    """Compare OUT/<step>/<name>_paddle.npy with <name>_torch.npy key by key and write OUT/<step>/<log> in
-    reprod_log's format: what ReprodDiffHelper.compare_info + report(diff_method='mean', diff_threshold) compute
-    (the mean of |paddle - torch| per key) and print, ending in `diff check passed` / `diff check failed`. Done
-    without importing reprod_log (its import pulls in paddle, ~2 s per check process of the alignment's budget).
-    Different key sets or shapes fail loudly (SystemExit)."""
-    import datetime
+    """reprod_log's ReprodDiffHelper on OUT/<step>/<name>_paddle.npy and <name>_torch.npy: compare_info, then one
+    report(diff_method='mean', diff_threshold) into OUT/<step>/<log> (the mean of |paddle - torch| per key; the log
+    ends in `diff check passed` / `diff check failed`). Different key sets or shapes fail loudly (SystemExit)."""
+    from reprod_log import ReprodDiffHelper
     d = step_dir(step)
-    a = np.load(os.path.join(d, f'{name}_paddle.npy'), allow_pickle=True).tolist()
-    b = np.load(os.path.join(d, f'{name}_torch.npy'), allow_pickle=True).tolist()
+    helper = ReprodDiffHelper()
+    a = helper.load_info(os.path.join(d, f'{name}_paddle.npy'))
+    b = helper.load_info(os.path.join(d, f'{name}_torch.npy'))
     if set(a) != set(b):
         raise SystemExit(f'{step}: keys differ, paddle only {sorted(set(a) - set(b))}, '
                          f'torch only {sorted(set(b) - set(a))}')
     bad = [k for k in a if np.shape(a[k]) != np.shape(b[k])]
     if bad:
         raise SystemExit(f'{step}: shapes differ for {bad}: {[(np.shape(a[k]), np.shape(b[k])) for k in bad]}')
-    stamp = datetime.datetime.now().strftime('[%Y/%m/%d %H:%M:%S] root INFO: ')
-    lines, passed = [], True
-    for k in a:
-        diff = float(np.mean(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64))))
-        ok = diff <= threshold
-        passed &= ok
-        lines += [f'{stamp}{k}: ', f'{stamp}\tmean diff: check passed: {ok}, value: {diff}']
-    lines.append(f'{stamp}diff check {"passed" if passed else "failed"}')
-    with open(os.path.join(d, log), 'w') as f:
-        f.write('\n'.join(lines) + '\n')
-    print(f'{step}: {"passed" if passed else "FAILED"} (max of the per-key mean diffs '
-          f'{max(float(np.mean(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64)))) for k in a):.3g}, '
-          f'bound {threshold:g})')
+    path = os.path.join(d, log)
+    if os.path.exists(path):
+        os.remove(path)  # reprod_log's logger appends
+    # float64 first: reprod_log subtracts as stored (uint8 pixels would wrap around, bools would not subtract)
+    helper.compare_info({k: np.asarray(v, np.float64) for k, v in a.items()},
+                        {k: np.asarray(v, np.float64) for k, v in b.items()})
+    helper.report(diff_method='mean', diff_threshold=threshold, path=path)
+    worst = max(float(np.mean(np.abs(np.asarray(a[k], np.float64) - np.asarray(b[k], np.float64)))) for k in a)
+    print(f'{step}: max of the per-key mean diffs {worst:.3g}, bound {threshold:g}')

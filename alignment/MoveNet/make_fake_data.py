@@ -18,7 +18,6 @@ import numpy as np
 
 from common import (
     DATA,
-    MODEL_DIR,
     PADDLE_WEIGHTS,
     PADDLE_WEIGHTS_OLD,
     STEP0_COCO,
@@ -54,7 +53,6 @@ def random_torch_model(old_form: bool, seed: int):
 
 def convert(src: str, dst: str) -> None:
     """MoveNet/tools/convert_weights.py, run in-process as `python tools/convert_weights.py --src .. --dst ..`."""
-    sys.path.insert(0, MODEL_DIR)
     from tools.convert_weights import main
     main(['--src', src, '--dst', dst])
 

@@ -5,16 +5,14 @@ import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
 
-from common import STEP0_COCO, STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params, torch_side  # noqa: E402
+import cv2
+import numpy as np
 
-torch_side(import_torch=False)
-from torch_ref import augment as A  # noqa: E402
-from torch_ref.coco_crop import make_coco_crops  # noqa: E402
-from torch_ref.data import INTERP_METHODS, get_item, make_labels, read_image  # noqa: E402
+from common import STEP0_COCO, STEP0_ROOT, flat_label, save, step0_array, step0_items, step0_params
+from torch_ref import augment as A
+from torch_ref.coco_crop import make_coco_crops
+from torch_ref.data import INTERP_METHODS, get_item, make_labels, read_image
 
 IMG_DIR = os.path.join(STEP0_ROOT, 'imgs')
 

@@ -1,12 +1,11 @@
 """Step 1, Paddle side: MoveNet forward (eval, float32) with the converted random weights of both official forms:
 `logits` (current form, ModuleList conv2) and `logits_old_form` (old form: one conv2 block applied n times,
 converted by copying it into the n blocks). Output = the 4 heads concatenated [2,86,48,48]."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, fake, paddle_model, paddle_side, save  # noqa: E402
+
+from common import PADDLE_WEIGHTS, PADDLE_WEIGHTS_OLD, fake, paddle_model, paddle_side, save
 
 paddle = paddle_side()
 

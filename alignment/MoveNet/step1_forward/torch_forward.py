@@ -1,10 +1,9 @@
 """Step 1, torch side: torch_ref's MoveNet in both official forms, strict-loading the torch state dicts."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import TORCH_WEIGHTS, TORCH_WEIGHTS_OLD, fake, save, torch_model, torch_side  # noqa: E402
+
+from common import TORCH_WEIGHTS, TORCH_WEIGHTS_OLD, fake, save, torch_model, torch_side
 
 torch = torch_side()
 

@@ -1,17 +1,16 @@
 """Step 2, Paddle side: models/decode.py (movenet_decode on the outputs, decode_labels on the targets) and
 utils/metrics.py joint_correct (the acc) on the same fake maps."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import fake, paddle_side, save  # noqa: E402
+import numpy as np
+
+from common import fake, paddle_side, save
+from models.decode import decode_labels, decode_outputs
+from utils.metrics import joint_correct
 
 paddle_side()
-from models.decode import decode_labels, decode_outputs  # noqa: E402
-from utils.metrics import joint_correct  # noqa: E402
 
 out = fake('fake_outputs').astype(np.float32)
 labels, mask = fake('fake_labels').astype(np.float32), fake('fake_mask')

@@ -1,15 +1,12 @@
 """Step 2, torch side: torch_ref/decode.py (movenetDecode output and label modes, myAcc)."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import fake, save, torch_side  # noqa: E402
+import numpy as np
 
-torch_side(import_torch=False)  # movenetDecode and myAcc are numpy
-from torch_ref.decode import decode_label, decode_output, decode_output_scores, my_acc  # noqa: E402
+from common import fake, save
+from torch_ref.decode import decode_label, decode_output, decode_output_scores, my_acc
 
 out = fake('fake_outputs').astype(np.float32)
 labels, mask = fake('fake_labels').astype(np.float32), fake('fake_mask')

@@ -1,16 +1,15 @@
 """Step 3, Paddle side: models/loss.py MovenetLoss on the fake outputs/labels, float64 (so that a loss of ~10 is
 compared exactly, not at float32 resolution); keys: the total and each term."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import fake, paddle_side, save  # noqa: E402
+import numpy as np
+
+from common import fake, paddle_side, save
+from models.loss import MovenetLoss
 
 paddle = paddle_side()
-from models.loss import MovenetLoss  # noqa: E402
 
 out = paddle.to_tensor(fake('fake_outputs'))
 losses = MovenetLoss()([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]],

@@ -1,15 +1,14 @@
 """Step 3, torch side: torch_ref/loss.py MovenetLoss (lib/loss/movenet_loss.py), float64."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import fake, save, torch_side  # noqa: E402
+import numpy as np
+
+from common import fake, save, torch_side
+from torch_ref.loss import MovenetLoss
 
 torch = torch_side()
-from torch_ref.loss import MovenetLoss  # noqa: E402
 
 out = torch.from_numpy(fake('fake_outputs'))
 hm, bone, ctr, regs, off = MovenetLoss()([out[:, :17], out[:, 17:18], out[:, 18:52], out[:, 52:]],

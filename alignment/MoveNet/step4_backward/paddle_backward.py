@@ -1,16 +1,14 @@
 """Step 4, Paddle side: 5 SGD-momentum steps of MoveNet in eval mode (BN running statistics), float64."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import LR, MOMENTUM, STEPS, fake, paddle_model, paddle_side, save  # noqa: E402
+import numpy as np
+
+from common import LR, MOMENTUM, STEPS, fake, paddle_model, paddle_side, save
+from models.loss import MovenetLoss
 
 paddle = paddle_side()
-
-from models.loss import MovenetLoss  # noqa: E402
 
 model = paddle_model(dtype='float64')  # eval mode
 criterion = MovenetLoss()

@@ -1,16 +1,14 @@
 """Step 4, torch side: 5 SGD-momentum steps of torch_ref's MoveNet in eval mode, float64."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side  # noqa: E402
+import numpy as np
+
+from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side
+from torch_ref.loss import total_loss
 
 torch = torch_side()
-
-from torch_ref.loss import total_loss  # noqa: E402
 
 model = torch_model().double()  # eval mode
 opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)

@@ -2,18 +2,16 @@
 statistics updated with Paddle momentum 0.9 = torch 0.1; MoveNet has no dropout), float64. Keys: loss_0..loss_4,
 and after the steps a few BN running means and variances (MoveNet/models/layers.py BatchNorm2D moves the
 variance towards the unbiased batch variance, as torch) and weights."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import LR, MOMENTUM, STEPS, fake, paddle_model, paddle_side, save  # noqa: E402
+import numpy as np
+
+from common import LR, MOMENTUM, STEPS, fake, paddle_model, paddle_side, save
+from models.loss import MovenetLoss
 
 paddle = paddle_side()
-
-from models.loss import MovenetLoss  # noqa: E402
 
 BN = ['backbone.features1.0.1', 'backbone.features4.2.conv1.7', 'header.header_heatmaps.0.3']
 WEIGHTS = ['backbone.features1.0.0.weight', 'backbone.features3.conv2.2.6.weight', 'header.header_offsets.1.weight']

@@ -1,16 +1,14 @@
 """Step 5, torch side: 5 SGD-momentum steps of torch_ref's MoveNet in train mode (BN momentum 0.1), float64."""
-import os
 import sys
 
 sys.dont_write_bytecode = True  # nothing but OUT is written (no __pycache__ in the tree)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import numpy as np  # noqa: E402
 
-from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side  # noqa: E402
+import numpy as np
+
+from common import LR, MOMENTUM, STEPS, fake, save, torch_model, torch_side
+from torch_ref.loss import total_loss
 
 torch = torch_side()
-
-from torch_ref.loss import total_loss  # noqa: E402
 
 BN = ['backbone.features1.0.1', 'backbone.features4.2.conv1.7', 'header.header_heatmaps.0.3']
 WEIGHTS = ['backbone.features1.0.0.weight', 'backbone.features3.conv2.2.6.weight', 'header.header_offsets.1.weight']
