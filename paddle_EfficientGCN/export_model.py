@@ -10,26 +10,29 @@ import argparse
 import os
 import shutil
 
-from utils import ArgumentParser, UserError, folder_path, run_main, str2bool
+from utils import ArgumentParser, UserError, folder_path, quiet_native, run_main, str2bool
 from utils.config import load_config, resolve_config, save_config
 
 
-def _onnx(prefix: str, model, data_shape) -> float:
-    """paddle2onnx of the saved model, checked against the Paddle model on a random batch; the max abs diff."""
+def _onnx(prefix: str, net, data_shape, verbose: bool = False) -> float:
+    """paddle2onnx of the saved model, checked against the dygraph network (+ softmax) on a random batch; the max
+    abs diff. (Calling the to_static-wrapped layer instead would trace a second static program.)"""
     import numpy as np
     import onnxruntime as ort
     import paddle
     import paddle2onnx
     model_file = prefix + ('.json' if os.path.exists(prefix + '.json') else '.pdmodel')
-    paddle2onnx.export(model_file, prefix + '.pdiparams', prefix + '.onnx', opset_version=13,
-                       enable_onnx_checker=True)
+    with quiet_native(not verbose, streams=(1, 2)):  # paddle2onnx / Polygraphy progress lines
+        paddle2onnx.export(model_file, prefix + '.pdiparams', prefix + '.onnx', opset_version=13,
+                           enable_onnx_checker=True, verbose=verbose)
     x = np.random.RandomState(0).randn(2, *data_shape).astype('float32')
-    ref = model(paddle.to_tensor(x)).numpy()
+    with paddle.no_grad():
+        ref = paddle.nn.functional.softmax(net(paddle.to_tensor(x)), axis=-1).numpy()
     out = ort.InferenceSession(prefix + '.onnx', providers=['CPUExecutionProvider']).run(None, {'x': x})[0]
     return float(np.abs(out - ref).max())
 
 
-def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
+def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False, verbose: bool = False) -> str:
     """Write the inference model, config.yaml (and model.onnx) into save_dir; returns the model prefix."""
     import paddle
 
@@ -54,7 +57,7 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
     os.makedirs(tmp, exist_ok=True)
     try:
         paddle.jit.save(static, os.path.join(tmp, 'model'))
-        diff = _onnx(os.path.join(tmp, 'model'), model, cfg['data_shape']) if onnx else None
+        diff = _onnx(os.path.join(tmp, 'model'), net, cfg['data_shape'], verbose) if onnx else None
         if diff is not None and diff > 1e-4:
             raise RuntimeError(f'ONNX export differs from Paddle by {diff}')
         save_config(cfg, tmp)
@@ -80,13 +83,16 @@ def main(argv=None) -> None:
     p.add_argument('--model_path', default=folder_path('output/best_model/model.pdparams'))
     p.add_argument('--save_dir', default=folder_path('inference'))
     p.add_argument('--onnx', type=str2bool, default=False, help='also write model.onnx (paddle2onnx)')
+    p.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's and paddle2onnx's own logs")
     args = p.parse_args(argv)
+    if not args.verbose:
+        os.environ.setdefault('GLOG_minloglevel', '3')  # before paddle is imported: no glog lines
     cfg = load_config(resolve_config(args.config, args.model_path, '--model_path'))
     if os.path.exists(args.save_dir) and not os.path.isdir(args.save_dir):
         raise UserError(f'--save_dir {args.save_dir} is a file, pass a directory for the exported model')
     import paddle
     paddle.set_device('cpu')
-    export(cfg, args.model_path, args.save_dir, args.onnx)
+    export(cfg, args.model_path, args.save_dir, args.onnx, args.verbose)
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ overrides it. Paddle's own logs (pass names, glog) are shown only with --verbose
 import argparse
 import os
 
-from utils import ArgumentParser, UserError, positive_int, run_main, str2bool
+from utils import ArgumentParser, UserError, positive_int, quiet_native, run_main, str2bool
 
 
 def get_parser() -> argparse.ArgumentParser:
@@ -75,7 +75,7 @@ class Predictor:
 
     def __init__(self, args):
         self.model_file, params_file = resolve_model(args)
-        self.backend, self.config = args.backend, None
+        self.backend, self.config, self.verbose = args.backend, None, args.verbose
         if self.backend == 'onnxruntime':
             import onnxruntime as ort
             opts = ort.SessionOptions()
@@ -108,7 +108,8 @@ class Predictor:
         if not args.verbose:
             config.disable_glog_info()  # no IR pass names
         self.config = config
-        self.predictor = inference.create_predictor(config)
+        with quiet_native(not args.verbose):
+            self.predictor = inference.create_predictor(config)
         self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
         self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
 
@@ -117,7 +118,8 @@ class Predictor:
             return self.sess.run(None, {self.sess.get_inputs()[0].name: x})[0]
         self.input.reshape(list(x.shape))
         self.input.copy_from_cpu(x)
-        self.predictor.run()
+        with quiet_native(not self.verbose):  # oneDNN prints pass names on stdout at a new shape's first run
+            self.predictor.run()
         return self.output.copy_to_cpu()
 
 

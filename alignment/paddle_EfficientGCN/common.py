@@ -13,8 +13,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.normpath(os.path.join(HERE, '..', '..', 'paddle_EfficientGCN'))
 OUT = os.environ.get('ALIGN_OUT', HERE)
 DATA = os.path.join(OUT, 'data')
-sys.path.insert(0, FOLDER)
-sys.path.insert(0, os.path.join(HERE, 'torch_ref'))
+sys.path.insert(0, FOLDER)  # the Paddle folder's packages (models, datasets, utils, tools)
+sys.path.insert(0, HERE)    # torch_ref (the runner's PYTHONPATH has it too; kept for use outside the runner)
 
 # steps 1-5: the B0 of config 2001 (NTU-60: 60 classes) on a fake JVB batch [N, 3, 6, T, 25, 2]
 NUM_CLASS, BATCH, NUM_FRAME = 60, 4, 16
@@ -41,18 +41,19 @@ def step_file(step: str, name: str) -> str:
 
 def folder_config(name: str = '2001.yaml') -> dict:
     """A config of the Paddle folder, read by its own loader (relative data paths resolved in the folder)."""
-    from utils import load_config
+    from utils.config import load_config
     return load_config(os.path.join(FOLDER, 'configs', name))
 
 
 def paddle_model(train: bool = False, drop_prob: float = None):
     """The folder's B0 (config 2001 at NUM_FRAME frames) with the converted fake weights."""
     import paddle
+
     from models import build_model
-    from utils import load_pretrained
+    from utils.checkpoint import load_pretrained
     paddle.set_device('cpu')
     cfg = folder_config('2001.yaml')
-    cfg['data_shape'][2] = NUM_FRAME
+    cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = NUM_FRAME
     if drop_prob is not None:
         cfg['model_args']['drop_prob'] = drop_prob
     model = build_model(cfg)
@@ -64,7 +65,8 @@ def paddle_model(train: bool = False, drop_prob: float = None):
 def torch_model(train: bool = False, drop_prob: float = None):
     """torch_ref's EfficientGCN-B0 (config 2001 model_args), the fake checkpoint loaded with strict=True."""
     import torch
-    from nets import EfficientGCN
+
+    from torch_ref.nets import EfficientGCN
     model = EfficientGCN(NUM_CLASS, 'EfficientGCN-B0', **({} if drop_prob is None else {'drop_prob': drop_prob}))
     model.load_state_dict(torch.load(TORCH_WEIGHTS, map_location='cpu', weights_only=False)['model'], strict=True)
     model.train() if train else model.eval()
@@ -95,12 +97,32 @@ def reprod_logger():
     return module.ReprodLogger()
 
 
+def _diff_helper():
+    """reprod_log's own ReprodDiffHelper (the log format check_logs.py reads), imported without paddle.
+
+    reprod_log/compare.py and utils.py `import paddle` at module level only to annotate their paddle helpers
+    (paddle.nn.Layer, paddle.Tensor) that the diff helper never calls; a check_step<N>.py process compares two
+    .npy files, so a stand-in module with those two names replaces paddle while reprod_log is imported (about
+    2 s of CPU saved in each of the six check processes). A process that already imported paddle uses it."""
+    import types
+    stub = None
+    if 'paddle' not in sys.modules:
+        stub = types.ModuleType('paddle')
+        stub.Tensor, stub.nn = object, types.SimpleNamespace(Layer=object)
+        sys.modules['paddle'] = stub
+    try:
+        from reprod_log import ReprodDiffHelper
+    finally:
+        if stub is not None and sys.modules.get('paddle') is stub:
+            del sys.modules['paddle']
+    return ReprodDiffHelper()
+
+
 def check(step: str, name: str, log: str, threshold: float = 1e-6) -> None:
     """Compare OUT/<step>/<name>_torch.npy with <name>_paddle.npy, write OUT/<step>/<log> (mean diff).
 
     Call once per process: reprod_log adds a log handler on every report()."""
-    from reprod_log import ReprodDiffHelper
-    helper = ReprodDiffHelper()
+    helper = _diff_helper()
     ref = helper.load_info(step_file(step, f'{name}_torch.npy'))
     out = helper.load_info(step_file(step, f'{name}_paddle.npy'))
     assert ref.keys() == out.keys(), (sorted(ref), sorted(out))

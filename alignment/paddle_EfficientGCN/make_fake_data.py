@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 import common as C
-from graph import CONNECT_JOINT
-from nets import EfficientGCN
+from torch_ref.graph import CONNECT_JOINT
+from torch_ref.nets import EfficientGCN
 
 # bodyID clipedEdges handLeftConfidence handLeftState handRightConfidence handRightState isRestricted leanX leanY
 # trackingState

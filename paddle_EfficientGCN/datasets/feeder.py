@@ -5,12 +5,13 @@ labels (integral, in range, one per sample).
 """
 import os
 import pickle
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from datasets.transforms import build_transform
-from utils import UserError
+from utils import UserError, folder_path
+from utils.fail_fast import GuardedDataset
 
 NUM_JOINT = 25
 CHUNK = 256  # samples per chunk when scanning a (memory-mapped) array for NaN / empty samples
@@ -102,6 +103,15 @@ class NTUFeeder:
         if not np.isfinite(x).all():  # the file changed after it was validated
             raise UserError('holds NaN/inf, regenerate the data with tools/ntu_reader.py')
         return self.transform(x), self.labels[idx]
+
+
+def build_dataset(cfg: Dict[str, Any], phase: str) -> GuardedDataset:
+    """The validated split of dataset_args.dataset_root (relative paths: to the folder), as training and test.py
+    read it, wrapped so that a bad sample found while loading ends the run with one line naming it
+    (utils/fail_fast.py)."""
+    d = cfg['dataset_args']
+    return GuardedDataset(NTUFeeder(folder_path(d['dataset_root']), phase, d['num_frame'], cfg['num_class'],
+                                    d['inputs']))
 
 
 def load_input_file(input_file: str, label_file: Optional[str] = None, transform: bool = False

@@ -14,7 +14,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from utils import UserError
-from utils.atomic_io import write_file_atomic
 
 MAX_FRAME = 300
 MAX_BODY_KINECT = 4
@@ -236,12 +235,11 @@ def pre_normalize_sample(sample: np.ndarray, zaxis=(0, 1), xaxis=(8, 4)) -> np.n
     return np.ascontiguousarray(s.transpose(3, 1, 2, 0))
 
 
-def _write_phase(samples: List[Tuple[str, int]], out_dir: str, phase: str, transform: bool, log, progress: bool,
-                 desc: str) -> Dict[str, int]:
-    """Read every sample of a phase into {phase}_data.npy + {phase}_label.pkl under out_dir, bad files skipped and
-    counted. Written in a temporary folder, then renamed into place (a kill leaves the previous files)."""
+def _read_phase(samples: List[Tuple[str, int]], tmp_dir: str, transform: bool, log, progress: bool,
+                desc: str) -> Dict[str, int]:
+    """Read every sample of a phase into tmp_dir/{data.npy,label.pkl}, bad files skipped and counted; a phase
+    whose every file is bad is an error."""
     from tqdm import tqdm
-    tmp_dir = os.path.join(out_dir, f'{phase}.tmp-{os.getpid()}')
     os.makedirs(tmp_dir, exist_ok=True)
     buffer = np.lib.format.open_memmap(os.path.join(tmp_dir, 'buffer.npy'), mode='w+', dtype=np.float32,
                                        shape=(len(samples), 3, MAX_FRAME, NUM_JOINT, MAX_BODY))
@@ -258,8 +256,6 @@ def _write_phase(samples: List[Tuple[str, int]], out_dir: str, phase: str, trans
         labels.append(label)
         lengths.append(length)
     if not names:
-        del buffer
-        shutil.rmtree(tmp_dir, ignore_errors=True)
         raise UserError(f'every {desc} file was bad ({skipped} skipped, see the skip: lines above), nothing was '
                         'written: pass the folder(s) of complete NTU .skeleton files')
     final = np.lib.format.open_memmap(os.path.join(tmp_dir, 'data.npy'), mode='w+', dtype=np.float32,
@@ -268,9 +264,9 @@ def _write_phase(samples: List[Tuple[str, int]], out_dir: str, phase: str, trans
         final[i:i + 1024] = buffer[i:min(i + 1024, len(names))]
     final.flush()
     del final, buffer
-    os.replace(os.path.join(tmp_dir, 'data.npy'), os.path.join(out_dir, f'{phase}_data.npy'))
-    write_file_atomic(os.path.join(out_dir, f'{phase}_label.pkl'), pickle.dumps((names, labels, lengths)))
-    shutil.rmtree(tmp_dir, ignore_errors=True)
+    os.remove(os.path.join(tmp_dir, 'buffer.npy'))
+    with open(os.path.join(tmp_dir, 'label.pkl'), 'wb') as f:
+        pickle.dump((names, labels, lengths), f)
     return {'written': len(names), 'skipped': skipped}
 
 
@@ -299,10 +295,18 @@ def generate(raw_dirs: Sequence[str], out_root: str, benchmark: str, transform: 
         if not samples:
             raise UserError(f'no {benchmark} {phase} sample in {", ".join(raw_dirs)} ({len(unnamed)} files with '
                             'other names), pass the folder(s) of the NTU .skeleton files')
-    os.makedirs(out_dir, exist_ok=True)
-    stats = {}
-    for phase, (samples, _) in plan.items():
-        stats[phase] = _write_phase(samples, out_dir, phase, transform, log, progress, f'{benchmark} {phase}')
-        log(f'{benchmark} {phase}: {stats[phase]["written"]} samples written to {out_dir}, '
-            f'{stats[phase]["skipped"]} bad files skipped')
+    stats, tmp = {}, {phase: os.path.join(out_dir, f'{phase}.tmp-{os.getpid()}') for phase in plan}
+    try:  # both phases read into temporary folders, then renamed into place: never one phase without the other
+        for phase, (samples, _) in plan.items():
+            stats[phase] = _read_phase(samples, tmp[phase], transform, log, progress, f'{benchmark} {phase}')
+        for phase in plan:
+            os.replace(os.path.join(tmp[phase], 'data.npy'), os.path.join(out_dir, f'{phase}_data.npy'))
+            os.replace(os.path.join(tmp[phase], 'label.pkl'), os.path.join(out_dir, f'{phase}_label.pkl'))
+            log(f'{benchmark} {phase}: {stats[phase]["written"]} samples written to {out_dir}, '
+                f'{stats[phase]["skipped"]} bad files skipped')
+    finally:
+        for path in tmp.values():
+            shutil.rmtree(path, ignore_errors=True)
+        if os.path.isdir(out_dir) and not os.listdir(out_dir):
+            os.rmdir(out_dir)
     return stats

@@ -110,8 +110,8 @@ def main(argv=None) -> None:
     torch_ms = {}
     if args.torch_ref:
         import torch
-        sys.path.insert(0, os.path.abspath(args.torch_ref))  # the optional reference's flat imports (nets, layers)
-        from nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))  # the optional reference package
+        from torch_ref.nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
         tm = EfficientGCN(cfg['num_class'], cfg['model_type']).eval()
         xt = torch.from_numpy(x)
         for threads in (1, 2):

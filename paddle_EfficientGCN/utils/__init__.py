@@ -5,6 +5,7 @@ it is about compiling custom C++ operators, which nothing here does), so every s
 paddle starts quietly. Real warnings are kept.
 """
 import argparse
+import contextlib
 import logging
 import os
 import random
@@ -104,6 +105,34 @@ def write_json(path: str, obj: Any) -> None:
 
     from utils.atomic_io import write_file_atomic
     write_file_atomic(path, json.dumps(obj, indent=1).encode('utf-8'))
+
+
+@contextlib.contextmanager
+def quiet_native(enabled: bool = True, streams: tuple = (1,)):
+    """Silence what native code prints straight to the file descriptors (Paddle Inference's oneDNN pass names on
+    stdout at the first run, paddle2onnx's and Polygraphy's progress lines) while the block runs. Python's own
+    objects are flushed first, C stdio after; exceptions still propagate. No-op when not enabled (--verbose)."""
+    if not enabled:
+        yield
+        return
+    import ctypes
+    libc = ctypes.CDLL(None)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [(fd, os.dup(fd)) for fd in streams]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd, _ in saved:
+            os.dup2(devnull, fd)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        libc.fflush(None)
+        for fd, copy in saved:
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(devnull)
 
 
 def set_device(device: Optional[str]) -> str:

@@ -20,9 +20,9 @@ import paddle.distributed as dist
 import paddle.nn.functional as F
 from tqdm import tqdm
 
-from datasets.feeder import NTUFeeder
+from datasets.feeder import build_dataset
 from models import build_model
-from utils import UserError, folder_path, get_logger, set_seed
+from utils import UserError, get_logger, set_seed
 from utils.atomic_io import clean_stale, recover_dir, save_dir_atomic
 from utils.checkpoint import load_pretrained
 from utils.fail_fast import GuardedDataset, guarded
@@ -60,14 +60,6 @@ class _Run:
     vdl: Any = None
     start_time: float = field(default_factory=time.time)
     start_iter: int = 0
-
-
-def build_dataset(cfg: Dict[str, Any], phase: str) -> GuardedDataset:
-    """The validated split of dataset_args.dataset_root (relative paths: to the folder), wrapped so that a bad
-    sample found while loading ends the run with one line naming it (utils/fail_fast.py)."""
-    d = cfg['dataset_args']
-    return GuardedDataset(NTUFeeder(folder_path(d['dataset_root']), phase, d['num_frame'], cfg['num_class'],
-                                    d['inputs']))
 
 
 def eval_loader(dataset, batch_size: int, num_workers: int = 0) -> paddle.io.DataLoader:
@@ -271,6 +263,10 @@ def _evaluate_and_save(run: _Run, evals, epoch: int, best: Dict[str, Any]) -> Di
             best.update(top1=metrics['top1'], epoch=epoch + 1)
             save(run.opts.save_dir, 'best_model', run.cfg, run.model)
             run.log(f'new best top1 {best["top1"]:.4f} at epoch {epoch + 1}, saved to {run.opts.save_dir}/best_model')
+    bad = [n for n, p in run.model.named_parameters() if not bool(paddle.isfinite(p).all())]
+    if bad:  # never save a checkpoint that cannot be used
+        raise UserError(f'the weights became non-finite in epoch {epoch + 1} (e.g. {bad[0]}): training diverged; '
+                        f'{run.opts.save_dir}/latest keeps the last good checkpoint, lower --learning_rate')
     save(run.opts.save_dir, 'latest', run.cfg, run.model, run.optimizer, run.scheduler,
          {'epoch': epoch, 'iteration': run.iteration, 'best': best, 'seed': t['seed']})
     return metrics

@@ -1,19 +1,16 @@
 """Step 0, Paddle side: the raw .skeleton files through the folder's own pipeline, exactly the code train/test
 use: datasets/ntu_skeleton.py generate (reader, top-2 bodies, 300-frame buffer, pre-normalisation when the
-config says transform) and engine.build_dataset -> NTUFeeder (first num_frame frames, J/V/B features), for the
+config says transform) and datasets/feeder.py build_dataset -> NTUFeeder (first num_frame frames, J/V/B features), for the
 official configs 2001 (x-sub, transform False) and 2002 (x-view, transform True)."""
 import os
 import pickle
-import sys
 from types import SimpleNamespace
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from datasets.ntu_skeleton import generate  # noqa: E402
-from engine import build_dataset  # noqa: E402
+import common as C
+from datasets.feeder import build_dataset
+from datasets.ntu_skeleton import generate
 
 logger = C.reprod_logger()
 for key, config in C.STEP0_CONFIGS.items():

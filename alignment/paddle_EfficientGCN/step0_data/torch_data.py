@@ -2,15 +2,12 @@
 the official NTU_Reader.gendata -> pre_normalization (x-view) -> NTU_Feeder.__getitem__ (+ the processor's
 float32 cast)."""
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from graph import CONNECT_JOINT  # noqa: E402
-from ntu_data import feeder_item, list_split, pre_normalization, read_sample  # noqa: E402
+import common as C
+from torch_ref.graph import CONNECT_JOINT
+from torch_ref.ntu_data import feeder_item, list_split, pre_normalization, read_sample
 
 # the official src/reader/ignore.txt (our folder's copy is the same 535 names, checked line by line)
 IGNORED = [n.strip() + '.skeleton' for n in open(os.path.join(C.FOLDER, 'datasets', 'ignore.txt')) if n.strip()]

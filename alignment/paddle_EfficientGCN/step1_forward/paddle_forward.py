@@ -1,11 +1,7 @@
 """Step 1, Paddle: eval-mode logits of the folder's B0 on the fake batch (converted fake weights)."""
-import os
-import sys
+import paddle
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import paddle  # noqa: E402
+import common as C
 
 model = C.paddle_model()
 x, _ = C.fake_batch()

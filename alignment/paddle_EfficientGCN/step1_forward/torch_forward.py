@@ -1,11 +1,7 @@
 """Step 1, torch_ref: eval-mode logits of torch_ref's B0 on the fake batch (the fake torch checkpoint)."""
-import os
-import sys
+import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import torch  # noqa: E402
+import common as C
 
 model = C.torch_model()
 x, _ = C.fake_batch()

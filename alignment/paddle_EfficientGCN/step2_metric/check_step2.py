@@ -1,7 +1,3 @@
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
+import common as C
 
 C.check('step2_metric', 'metric', 'metric_diff.log')

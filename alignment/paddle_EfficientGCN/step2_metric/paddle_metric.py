@@ -1,13 +1,8 @@
-"""Step 2, Paddle: the folder's engine.compute_metrics (test.py / train.py evaluation) on the fake scores."""
-import os
-import sys
+"""Step 2, Paddle: the folder's utils/metrics.py compute_metrics (test.py / train.py evaluation) on the fake scores."""
+import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-from engine import compute_metrics  # noqa: E402
+import common as C
+from utils.metrics import compute_metrics
 
 scores, labels = C.fake_scores()
 m = compute_metrics(scores, labels, C.NUM_CLASS)

@@ -1,14 +1,9 @@
 """Step 2, torch_ref: the official Processor.eval accuracies (torch_ref/metric.py) on the fake scores."""
-import os
-import sys
+import numpy as np
+import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from metric import metrics  # noqa: E402
+import common as C
+from torch_ref.metric import metrics
 
 scores, labels = C.fake_scores()
 logger = C.reprod_logger()

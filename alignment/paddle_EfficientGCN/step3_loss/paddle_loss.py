@@ -1,13 +1,9 @@
-"""Step 3, Paddle: cross-entropy of the eval-mode logits (engine.train's F.cross_entropy)."""
-import os
-import sys
+"""Step 3, Paddle: cross-entropy of the eval-mode logits (utils/engine.py _step's F.cross_entropy)."""
+import numpy as np
+import paddle
+import paddle.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import common as C
 
 model = C.paddle_model()
 x, y = C.fake_batch()

@@ -1,14 +1,9 @@
 """Step 3, torch_ref: the official nn.CrossEntropyLoss (torch_ref/metric.py loss_fn) of the eval-mode logits."""
-import os
-import sys
+import numpy as np
+import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from metric import loss_fn  # noqa: E402
+import common as C
+from torch_ref.metric import loss_fn
 
 model = C.torch_model()
 x, y = C.fake_batch()

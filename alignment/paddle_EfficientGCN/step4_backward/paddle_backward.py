@@ -1,16 +1,11 @@
-"""Step 4, Paddle: 5 SGD steps (momentum 0.9, Nesterov, weight decay 1e-4, as engine.train builds them) in eval
-mode; then the folder's per-iteration warm-up + cosine lr (engine.lr_lambda) over 10 iterations."""
-import os
-import sys
+"""Step 4, Paddle: 5 SGD steps (momentum 0.9, Nesterov, weight decay 1e-4, as utils/engine.py build_optimizer builds them) in eval
+mode; then the folder's per-iteration warm-up + cosine lr (utils/engine.py lr_lambda) over 10 iterations."""
+import numpy as np
+import paddle
+import paddle.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
-
-from engine import lr_lambda  # noqa: E402
+import common as C
+from utils.engine import lr_lambda
 
 model = C.paddle_model()
 opt = paddle.optimizer.Momentum(C.LR, C.MOMENTUM, parameters=model.parameters(), use_nesterov=True,

@@ -1,16 +1,11 @@
 """Step 4, torch_ref: 5 torch.optim.SGD steps (the official optimizer_args of configs/2001.yaml with a smaller lr;
 src/initializer.py init_optimizer passes model.parameters(), the frozen A gets no gradient) in eval mode; then
 the official Cosine_Scheduler lambda under LambdaLR, stepped per iteration, over 10 iterations."""
-import os
-import sys
+import numpy as np
+import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from metric import cosine_lr_lambda, loss_fn  # noqa: E402
+import common as C
+from torch_ref.metric import cosine_lr_lambda, loss_fn
 
 model = C.torch_model()  # eval mode: BN running statistics, no dropout
 opt = torch.optim.SGD(model.parameters(), lr=C.LR, momentum=C.MOMENTUM, nesterov=True, weight_decay=C.WEIGHT_DECAY)

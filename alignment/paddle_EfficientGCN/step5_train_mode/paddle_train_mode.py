@@ -1,15 +1,11 @@
 """Step 5, Paddle: like step 4 but model.train() (batch-statistics BN, running statistics updated), dropout p=0;
 5 SGD steps, then the running mean/variance of a few BNs (models.layers.BatchNorm2D: torch's unbiased running
 variance) and the classifier weight."""
-import os
-import sys
+import numpy as np
+import paddle
+import paddle.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import common as C
 
 model = C.paddle_model(train=True, drop_prob=0.0)
 opt = paddle.optimizer.Momentum(C.LR, C.MOMENTUM, parameters=model.parameters(), use_nesterov=True,

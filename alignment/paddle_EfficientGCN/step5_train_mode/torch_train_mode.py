@@ -1,15 +1,10 @@
 """Step 5, torch_ref: like step 4 but model.train() (as src/processor.py Processor.train), dropout p=0; 5 SGD
 steps, then the running mean/variance of a few BNs and the classifier weight."""
-import os
-import sys
+import numpy as np
+import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common as C  # noqa: E402
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from metric import loss_fn  # noqa: E402
+import common as C
+from torch_ref.metric import loss_fn
 
 model = C.torch_model(train=True, drop_prob=0.0)
 opt = torch.optim.SGD(model.parameters(), lr=C.LR, momentum=C.MOMENTUM, nesterov=True, weight_decay=C.WEIGHT_DECAY)

@@ -1,0 +1,1 @@
+"""Our own minimal PyTorch/numpy implementation of class-proxima/EfficientGCNv1 (model, loss, metric, data)."""

@@ -6,9 +6,9 @@ from typing import List, Sequence
 import torch
 from torch import nn
 
-from attentions import AttentionLayer
-from graph import adjacency
-from layers import SpatialGraphLayer, Swish, TemporalBasicLayer, TemporalSGLayer
+from .attentions import AttentionLayer
+from .graph import adjacency
+from .layers import SpatialGraphLayer, Swish, TemporalBasicLayer, TemporalSGLayer
 
 # src/model/__init__.py create(): model_args of configs/2001.yaml (B0, NTU-60 X-sub), the paper model
 CONFIG_2001 = dict(stem_channel=64, block_args=[[48, 1, 0.5], [24, 1, 0.5], [64, 2, 1], [128, 2, 1]],
