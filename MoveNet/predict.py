@@ -84,8 +84,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def predict_video(run, path: str, save_dir: str) -> None:
-    frames = load_frames(path)
+def predict_video(run, path: str, frames, save_dir: str) -> None:
     h, w = frames[0][1].shape[:2]
     out_path = os.path.join(save_dir, os.path.splitext(os.path.basename(path))[0] + '_pose.avi')
     tmp = f'{out_path[:-4]}.tmp-{os.getpid()}.avi'
@@ -107,7 +106,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     if not args.input_file and not args.video:
         raise UserError('nothing to predict, command line, pass --input_file <image|folder> or --video <file>')
     cfg, weights = checkpoint_config(args.config, args.pretrained, overrides_from(args, skip=('pretrained',)))
-    frames = None if args.video else load_frames(input_path(args.input_file))  # inputs checked before the model
+    source = input_path(args.video or args.input_file)
+    frames = load_frames(source)  # every frame read and checked before the model is built
     save_dir = os.path.abspath(args.save_dir) if args.save_dir else from_root('output/predict')
     set_device(cfg.device or None)
     model = MoveNet(cfg.DATA.num_joints)
@@ -122,7 +122,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     os.makedirs(save_dir, exist_ok=True)
     if args.video:
-        return predict_video(run, input_path(args.video), save_dir)
+        return predict_video(run, source, frames, save_dir)
     for name, img in frames:
         kps, outs = run(name, img)
         print(f'Current video file: {name}')

@@ -47,10 +47,44 @@ def median_ms(fn, warmup: int, runs: int) -> float:
     return float(np.median(times) * 1000)
 
 
+def load_torch_ref(folder: str):
+    """torch_ref's MoveNet (alignment/MoveNet/torch_ref), imported from its folder without a sys.path change."""
+    import importlib.util
+    folder = os.path.abspath(folder)
+    spec = importlib.util.spec_from_file_location('torch_ref', os.path.join(folder, '__init__.py'),
+                                                  submodule_search_locations=[folder])
+    sys.modules['torch_ref'] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules['torch_ref'])
+    from torch_ref.movenet import MoveNet as TorchMoveNet
+    return TorchMoveNet().eval()
+
+
+def time_engines(net, torch_model, export_dir: str, x: np.ndarray, threads: int, warmup: int, runs: int) -> dict:
+    """{engine: median ms per frame} at this thread count."""
+    from utils.inference import Predictor
+    os.environ['OMP_NUM_THREADS'] = str(threads)
+    results = {}
+    if torch_model is not None:
+        import torch
+        torch.set_num_threads(threads)
+        xt = torch.from_numpy(x)
+        with torch.no_grad():
+            results['torch reference (eager)'] = median_ms(lambda: torch_model(xt), warmup, runs)
+    xp = paddle.to_tensor(x)
+    with paddle.no_grad():
+        results['Paddle dygraph'] = median_ms(lambda: net(xp), warmup, runs)
+    for mkldnn in (True, False):
+        pred = Predictor(os.path.join(export_dir, 'model.json'), os.path.join(export_dir, 'model.pdiparams'), 'paddle',
+                         enable_mkldnn=mkldnn, cpu_threads=threads)
+        results[f"Paddle Inference (oneDNN {'on' if mkldnn else 'off'})"] = median_ms(lambda: pred.run(x), warmup, runs)
+    ort_pred = Predictor(os.path.join(export_dir, 'model.onnx'), None, 'onnxruntime', cpu_threads=threads)
+    results['ONNX Runtime'] = median_ms(lambda: ort_pred.run(x), warmup, runs)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--torch_ref', default=None, help='folder of the torch reference (alignment/MoveNet/torch_ref)')
-    parser.add_argument('--img_size', type=int, default=192)
     parser.add_argument('--threads', default='1,2')
     parser.add_argument('--warmup', type=int, default=10)
     parser.add_argument('--runs', type=int, default=50)
@@ -59,55 +93,24 @@ def main() -> None:
     from models import MoveNet
     from utils.config import DEFAULT_CONFIG, load_config
     from utils.export import export
-    from utils.inference import Predictor
+    cfg = load_config(DEFAULT_CONFIG)
+    size = cfg.DATA.img_size
     net = MoveNet()
     net.eval()
     params = sum(int(np.prod(p.shape)) for p in net.parameters() if not p.stop_gradient)
-    flops = conv_flops(net, args.img_size)
-    x = np.random.default_rng(0).uniform(0, 255, (1, 3, args.img_size, args.img_size)).astype(np.float32)
+    flops = conv_flops(net, size)
+    x = np.random.default_rng(0).uniform(0, 255, (1, 3, size, size)).astype(np.float32)
     work = tempfile.mkdtemp(prefix='movenet_bench_')
-    path, tmp = os.path.join(work, 'w.pdparams'), os.path.join(work, 'export')
+    path, export_dir = os.path.join(work, 'w.pdparams'), os.path.join(work, 'export')
     paddle.save(net.state_dict(), path)
-    export(load_config(DEFAULT_CONFIG), path, tmp, onnx=True)
-
-    torch_model = None
-    if args.torch_ref:
-        import importlib.util  # the torch_ref package from its folder (no sys.path change)
-
-        import torch
-        folder = os.path.abspath(args.torch_ref)
-        spec = importlib.util.spec_from_file_location('torch_ref', os.path.join(folder, '__init__.py'),
-                                                      submodule_search_locations=[folder])
-        sys.modules['torch_ref'] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules['torch_ref'])
-        from torch_ref.movenet import MoveNet as TorchMoveNet
-        torch_model = TorchMoveNet().eval()
-
+    export(cfg, path, export_dir, onnx=True)
+    torch_model = load_torch_ref(args.torch_ref) if args.torch_ref else None
     rows = []
     for threads in [int(t) for t in args.threads.split(',')]:
-        os.environ['OMP_NUM_THREADS'] = str(threads)
-        results = {}
-        if torch_model is not None:
-            import torch
-            torch.set_num_threads(threads)
-            xt = torch.from_numpy(x)
-            with torch.no_grad():
-                results['torch reference (eager)'] = median_ms(lambda: torch_model(xt), args.warmup, args.runs)
-        xp = paddle.to_tensor(x)
-        with paddle.no_grad():
-            results['Paddle dygraph'] = median_ms(lambda: net(xp), args.warmup, args.runs)
-        for mkldnn in (True, False):
-            pred = Predictor(os.path.join(tmp, 'model.json'), os.path.join(tmp, 'model.pdiparams'), 'paddle',
-                             enable_mkldnn=mkldnn, cpu_threads=threads)
-            results[f"Paddle Inference (oneDNN {'on' if mkldnn else 'off'})"] = median_ms(
-                lambda: pred.run(x), args.warmup, args.runs)
-        ort_pred = Predictor(os.path.join(tmp, 'model.onnx'), None, 'onnxruntime', cpu_threads=threads)
-        results['ONNX Runtime'] = median_ms(lambda: ort_pred.run(x), args.warmup, args.runs)
+        results = time_engines(net, torch_model, export_dir, x, threads, args.warmup, args.runs)
         ref = results.get('torch reference (eager)')
-        for name, ms in results.items():
-            rows.append((name, threads, ms, ms / ref if ref else float('nan')))
-
-    print(f'\nMoveNet {args.img_size}x{args.img_size}, batch 1, CPU; params {params:,}, '
+        rows += [(name, threads, ms, ms / ref if ref else float('nan')) for name, ms in results.items()]
+    print(f'\nMoveNet {size}x{size}, batch 1, CPU; params {params:,}, '
           f'{flops / 1e9:.3f} GFLOPs (conv only, multiply-add = 2 FLOPs); median of {args.runs} runs\n')
     print('| engine | threads | ms/frame | FPS | ratio to torch |')
     print('|---|---|---|---|---|')
