@@ -36,7 +36,8 @@ def main(argv=None):
     args = parse_args(argv)
     check_flag(args.num_workers, "--num_workers", low=0)
     cfg = load_config(resolve_config(args.config, args.pretrained, "--pretrained"),
-                      {"data.test_split": args.split and f"test{args.split}", "train.test_batch_size": args.batch_size})
+                      {"data.test_split": args.split and f"test{args.split}", "train.test_batch_size": args.batch_size},
+                      {"data.test_split": "--split", "train.test_batch_size": "--batch_size"})
     set_device(args.device)
     dataset = build_dataset(args.dataset_root, cfg, args.mode)
     model = build_model(cfg["model"])

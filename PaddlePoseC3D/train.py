@@ -67,7 +67,7 @@ def setup(args) -> tuple:
     check_flag(args.log_iters, "--log_iters")
     check_flag(args.num_workers, "--num_workers", low=0)
     check_flag(args.max_iters, "--max_iters")
-    cfg = load_config(args.config, config_overrides(args))
+    cfg = load_config(args.config, config_overrides(args), {"data.train_split": "--split", "data.test_split": "--split"})
     device = set_device(args.device)
     if args.amp and device != "gpu":
         raise UserError("--amp True needs a GPU, the command line, pass --amp False or --device gpu")

@@ -209,6 +209,14 @@ def test_infer_bad_flags(case, tmp_path, mini_pkl, lite_export, capsys):
     assert code == 2 and match in one_error_line(capsys)
 
 
+def test_test_py_names_its_own_flag(tmp_path, mini_pkl, lite_run, capsys):
+    """test.py --batch_size sets train.test_batch_size: the error names the key and the flag the user typed."""
+    weights = os.path.join(lite_run[0], "best_model", "model.pdparams")
+    assert cli(test_script.main, "--dataset_root", mini_pkl, "--pretrained", weights, "--batch_size", "0") == 2
+    assert "train.test_batch_size: 0 is out of range, it must be >= 1 (set by the flag --batch_size 0)" in \
+        one_error_line(capsys)
+
+
 def test_scripts_without_a_config_anywhere(tmp_path, mini_pkl, lite_run, lite_export, capsys):
     """No --config and no config.yaml beside the weights / in the export directory: one line each."""
     bare = tmp_path / "bare"

@@ -125,9 +125,11 @@ def class_names(cfg: Dict[str, Any]) -> List[str]:
     return read_class_names(cfg["data"]["class_names"])
 
 
-def load_config(path: Optional[str], overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def load_config(path: Optional[str], overrides: Optional[Dict[str, Any]] = None,
+                flags: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     """Read a config, apply `overrides` ('section.key' -> value from flags; None values are ignored) and
-    validate it. Every mistake is one UserError naming the file and the key (and the flag that set it)."""
+    validate it. Every mistake is one UserError naming the file and the key (and the flag that set it: `flags`
+    maps a key to its flag when the names differ, e.g. 'train.test_batch_size' -> '--batch_size')."""
     if not path:
         raise UserError("no config, the command line, pass --config configs/<name>.yaml (or weights whose "
                         f"directory holds the {CONFIG_NAME} that train.py/export_model.py wrote)")
@@ -149,8 +151,8 @@ def load_config(path: Optional[str], overrides: Optional[Dict[str, Any]] = None)
         cfg = validate(cfg, SCHEMA)
         _check_links(cfg, show_path(path))
     except ConfigError as exc:
-        flags = [f"--{k.rsplit('.', 1)[-1]} {v}" for k, v in given.items() if k in str(exc)]
-        by = f" (set by the flag {flags[0]})" if flags else ""
+        names = [f"{(flags or {}).get(k, '--' + k.rsplit('.', 1)[-1])} {v}" for k, v in given.items() if k in str(exc)]
+        by = f" (set by the flag {names[0]})" if names else ""
         raise UserError(f"config {show_path(path)}: {exc}{by}, fix it (every key with its meaning: "
                         "configs/posec3d_r50_ucf101_split1.yaml)") from None
     return cfg
