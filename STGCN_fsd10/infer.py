@@ -1,49 +1,67 @@
 """Paddle Inference (or ONNX Runtime) on an FSD-10 .npy file with an exported model.
 
-    python infer.py --model_dir ./inference --input_file data/fsd10/test_A_data.npy --config configs/stgcn_fsd10.yaml
-The input is a data file [N, C, T, 25, M] or one sample [C, T, 25, M]. The pipeline is the one the model
-was exported with (<model dir>/infer_cfg.yml, written by export_model.py: AutoPadding + SkeletonNorm for
-FSD-10, Iden for NTU), or --config's; data or a config whose C or M differ from the exported input
-shape are refused (the exported graph would silently return one row per person).
+    python infer.py --model_dir ./inference --input_file data/fsd10/test_A_data.npy
+The input is a data file [N, C, T, 25, M] or one sample [C, T, 25, M]. The pipeline, class names, C and M
+come from the export directory's config.yaml (written by export_model.py), or from --config; a config or data
+whose C, M or class count differ from the exported model are refused. Every prediction is printed (also with
+--enable_benchmark, whose report comes last) and, with --save_results, written to a json. Paddle's own logs
+(pass names, glog) are silenced unless --verbose True.
 """
-import argparse
+import warnings
+
+warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
+
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from datasets.reader import load_samples, requirements
+from datasets.transforms import build_transforms
+from utils.atomic_io import write_file_atomic
+from utils.common import (
+    ArgumentParser,
+    UserError,
+    exported_model_files,
+    positive_int,
+    quiet_stdout,
+    run_main,
+    str2bool,
+)
+from utils.config import class_names, config_beside, load_config
 
-import yaml  # noqa: E402
-
-from datasets.fsd10 import load_samples, requirements  # noqa: E402
-from datasets.transforms import build_transforms  # noqa: E402
-from utils.common import (UserError, exported_model_files, folder_path, load_config, num_person,  # noqa: E402
-                          run_main, str2bool)
+WARMUP = 2  # batches run before timing starts (--enable_benchmark)
 
 
-def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description="ST-GCN inference with Paddle Inference or ONNX Runtime")
+def parse_args(argv=None):
+    p = ArgumentParser(prog="infer.py", description="ST-GCN inference with Paddle Inference or ONNX Runtime")
+    p.add_argument("--model_dir", default=None, help="export directory (instead of --model_file/--params_file)")
     p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
     p.add_argument("--params_file", default=None, help="model.pdiparams")
-    p.add_argument("--model_dir", default=None, help="instead of --model_file/--params_file")
-    p.add_argument("--input_file", default=folder_path("test_tipc", "data", "mini", "example_sample.npy"))
-    p.add_argument("--config", default=None, help="pipeline, channels and persons (default: the model dir's "
-                                                  "infer_cfg.yml, else configs/stgcn_fsd10.yaml)")
-    p.add_argument("-b", "--batch_size", type=int, default=1)
+    p.add_argument("--onnx_file", default=None, help="ONNX model of --backend onnxruntime "
+                                                    "(default: <model dir>/model.onnx)")
+    p.add_argument("--input_file", required=True, help="one sample [C,T,25,M] or a data file [N,C,T,25,M] (.npy)")
+    p.add_argument("--config", default=None, help="pipeline, class names, channels and persons (default: the "
+                                                  "export directory's config.yaml)")
+    p.add_argument("-b", "--batch_size", type=positive_int, default=1)
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--enable_mkldnn", type=str2bool, default=True)
-    p.add_argument("--cpu_threads", type=int, default=1)
+    p.add_argument("--cpu_threads", type=positive_int, default=1)
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
     p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
     p.add_argument("--ir_optim", type=str2bool, default=True)
-    p.add_argument("--gpu_mem", type=int, default=8000)
-    p.add_argument("--enable_benchmark", type=str2bool, default=False)
+    p.add_argument("--gpu_mem", type=positive_int, default=8000, help="initial GPU memory pool, MB")
+    p.add_argument("--enable_benchmark", type=str2bool, default=False, help="time the run, report in auto_log form")
     p.add_argument("--backend", choices=["paddle", "onnxruntime"], default="paddle")
+    p.add_argument("--save_results", default=None, help="write the predictions to this json")
+    p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs (passes, glog)")
     return p.parse_args(argv)
 
 
-def resolve_model(args: argparse.Namespace) -> tuple:
+def model_dir_of(args) -> str:
+    return args.model_dir or os.path.dirname(os.path.abspath(args.model_file or args.onnx_file or "."))
+
+
+def resolve_model(args) -> tuple:
     """(model file, params file); a .pdmodel/.json name that does not exist falls back to the other."""
     if args.model_dir:
         return exported_model_files(args.model_dir)
@@ -62,9 +80,11 @@ def resolve_model(args: argparse.Namespace) -> tuple:
 
 
 class PaddlePredictor:
-    def __init__(self, args: argparse.Namespace) -> None:
-        from paddle import inference
+    def __init__(self, args) -> None:
         model_file, params_file = resolve_model(args)
+        if not args.verbose:
+            os.environ.setdefault("GLOG_minloglevel", "3")  # before paddle starts: no glog lines
+        from paddle import inference
         config = inference.Config(model_file, params_file)
         if args.use_gpu:
             import paddle
@@ -88,7 +108,9 @@ class PaddlePredictor:
         config.switch_ir_optim(args.ir_optim)
         if model_file.endswith(".pdmodel"):  # breaks create_predictor on PIR (.json) models
             config.enable_memory_optim()
-        self.config = config
+        if not args.verbose:
+            config.disable_glog_info()  # no pass names
+        self.config, self.verbose = config, args.verbose
         self.predictor = inference.create_predictor(config)
         self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
         self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
@@ -96,65 +118,138 @@ class PaddlePredictor:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         self.input.reshape(x.shape)
         self.input.copy_from_cpu(x)
-        self.predictor.run()
+        with quiet_stdout(not self.verbose):
+            self.predictor.run()
         return self.output.copy_to_cpu()
 
 
+def onnx_file(args) -> str:
+    path = args.onnx_file or os.path.join(model_dir_of(args), "model.onnx")
+    if not os.path.isfile(path):
+        raise UserError(f"ONNX model not found, {path}, run export_model.py --onnx True (or pass --onnx_file)")
+    return path
+
+
 class OnnxPredictor:
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args) -> None:
         import onnxruntime
-        path = os.path.join(model_dir_of(args), "model.onnx")
-        if not os.path.isfile(path):
-            raise UserError(f"ONNX model not found, {path}, run export_model.py --onnx True")
+        path = onnx_file(args)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = args.cpu_threads
+        if not args.verbose:
+            options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         self.name = self.session.get_inputs()[0].name
         self.input_shape = self.session.get_inputs()[0].shape  # [N?, C, T?, V, M]: C, V, M are ints
-        self.config = {"runtime_device": "cpu", "ir_optim": True, "enable_mkldnn": False,
+        self.num_classes = self.session.get_outputs()[0].shape[-1]
+        self.config = {"runtime_device": "cpu", "backend": "onnxruntime", "ir_optim": True, "enable_mkldnn": False,
                        "cpu_math_library_num_threads": args.cpu_threads}
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.session.run(None, {self.name: x})[0]
 
 
-def model_dir_of(args: argparse.Namespace) -> str:
-    return args.model_dir or os.path.dirname(os.path.abspath(args.model_file or ""))
+def load_infer_config(args) -> dict:
+    """--config, else the export directory's config.yaml; one error line when there is neither."""
+    path = args.config or config_beside(model_dir_of(args))
+    if not path:
+        raise UserError(f"no config: {model_dir_of(args)} has no config.yaml (export_model.py writes one), "
+                        "export the model again or pass --config configs/<name>.yaml")
+    return load_config(path)
 
 
-def load_infer_config(args: argparse.Namespace) -> dict:
-    """--config, checked against the exported model's infer_cfg.yml; or that file; or the default config."""
-    info_path = os.path.join(model_dir_of(args), "infer_cfg.yml")
-    info = None
-    if os.path.isfile(info_path):
-        with open(info_path, encoding="utf-8") as f:
-            info = yaml.safe_load(f)
-    if args.config is None and info is not None:
-        cfg = {"model": dict(info["model"]), "data": dict(info["data"]), "train": {}, "_path": info_path}
-    else:
-        cfg = load_config(args.config or folder_path("configs", "stgcn_fsd10.yaml"))
-    if info is not None:
-        shape = info["input_shape"]
-        mine = [cfg["model"].get("in_channels", 2), num_person(cfg)]
-        if mine != [shape[1], shape[4]]:
-            raise UserError(f"config {cfg['_path']} has C={mine[0]}, M={mine[1]} but the exported model takes "
-                            f"C={shape[1]}, M={shape[4]} ({info_path}), pass the config it was exported with "
-                            "or drop --config")
-    return cfg
+def exported_dims(args, predictor) -> tuple:
+    """(C, M, classes) the exported model was made for: ONNX Runtime reads them from the graph; Paddle Inference
+    does not tell them before a run, so they come from the export directory's config.yaml (None when absent)."""
+    shape = getattr(predictor, "input_shape", None) or []
+    if len(shape) == 5 and isinstance(shape[1], int) and isinstance(shape[4], int):
+        return shape[1], shape[4], predictor.num_classes if isinstance(predictor.num_classes, int) else None
+    beside = config_beside(model_dir_of(args))
+    if beside is None:
+        return None, None, None
+    export_cfg = load_config(beside)
+    return export_cfg["model"]["in_channels"], export_cfg["data"]["num_person"], export_cfg["model"]["num_classes"]
 
 
-def main(argv=None) -> None:
+def check_model(cfg: dict, dims: tuple, source: str) -> None:
+    """The exported model must take the config's C and M and give its class count."""
+    channels, persons, classes = dims
+    mine = [cfg["model"]["in_channels"], cfg["data"]["num_person"]]
+    if channels is not None and [channels, persons] != mine:
+        raise UserError(f"the config has C={mine[0]}, M={mine[1]} but the exported model takes C={channels}, "
+                        f"M={persons} ({source}), pass the config it was exported with or drop --config")
+    if classes is not None and classes != cfg["model"]["num_classes"]:
+        raise UserError(f"the exported model has {classes} classes but the config's model.num_classes is "
+                        f"{cfg['model']['num_classes']} ({source}), pass the config it was exported with or drop "
+                        "--config")
+
+
+def check_output(cfg: dict, probs: np.ndarray, batch: int, source: str) -> None:
+    """After a run (when the export directory has no config.yaml to compare with): one row per sample, one
+    score per class of the config."""
+    if probs.ndim != 2 or probs.shape[0] != batch:
+        raise UserError(f"the exported model gave {probs.shape[0]} rows for {batch} samples ({source}): it was "
+                        f"exported for another person count M than the config's {cfg['data']['num_person']}, pass "
+                        "the config it was exported with")
+    check_model(cfg, (None, None, probs.shape[1]), source)
+
+
+def predict_all(args, cfg: dict, data: np.ndarray, transform, predictor, autolog) -> np.ndarray:
+    """Probabilities [N, classes] of every sample, in batches; with a benchmark, timed, and repeated until
+    more than WARMUP batches are measured."""
+    out, runs = [], 0
+    while True:
+        for start in range(0, len(data), args.batch_size):
+            if autolog:
+                autolog.times.start()
+            x = np.stack([transform(np.asarray(data[i])) for i in range(start, min(start + args.batch_size,
+                                                                                    len(data)))])
+            if autolog:
+                autolog.times.stamp()
+            probs = predictor(x)
+            if not out and runs == 0:
+                check_output(cfg, probs, len(x), model_dir_of(args))
+            if autolog:
+                autolog.times.stamp()
+                autolog.times.end(stamp=True)
+            if runs == 0:
+                out.append(probs)
+        runs += 1
+        if not autolog or len(autolog.times.total_time) > WARMUP + 8:
+            return np.concatenate(out)
+
+
+def report(args, names: list, probs: np.ndarray, backend: str) -> list:
+    """Print every prediction; return the --save_results entries."""
+    results, base = [], os.path.basename(args.input_file)
+    for i, p in enumerate(probs):
+        if not np.isfinite(p).all():
+            raise UserError(f"the model gave non-finite scores for {base}[{i}], {args.input_file}, check the input "
+                            "values and the exported model")
+        top5 = np.argsort(-p, kind="stable")[:5]
+        cls = int(top5[0])
+        print(f"Current video file: {base}[{i}]")
+        print(f"\ttop-1 class: {cls}")
+        print(f"\ttop-1 class name: {names[cls]}")
+        print(f"\ttop-1 score: {float(p[cls]):.6f}")
+        print("\ttop-5: " + ", ".join(f"{int(k)}:{float(p[k]):.6f}" for k in top5))
+        results.append({"name": f"{base}[{i}]", "class_id": cls, "class_name": names[cls], "score": float(p[cls]),
+                        "top5_ids": [int(k) for k in top5], "top5_scores": [float(p[k]) for k in top5]})
+    return results
+
+
+def main(argv=None) -> list:
     args = parse_args(argv)
+    if args.backend == "paddle":
+        resolve_model(args)  # a missing model is named before its config
+    else:
+        onnx_file(args)
     cfg = load_infer_config(args)
     data = load_samples(args.input_file, **requirements(cfg))
-    transform = build_transforms(cfg)
+    transform, names = build_transforms(cfg), class_names(cfg)
     predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
-    shape = getattr(predictor, "input_shape", None)
-    if shape and isinstance(shape[4], int) and shape[4] != data.shape[4]:
-        raise UserError(f"the data has M={data.shape[4]} persons per sample but the ONNX model takes M={shape[4]}, "
-                        f"{args.input_file}, export the model with the config of this data's layout")
-    print("Inference model(STGCN)...")
-    autolog, warmup = None, 2
+    check_model(cfg, exported_dims(args, predictor), model_dir_of(args))
+    autolog = None
     if args.enable_benchmark:
         try:
             import auto_log
@@ -162,35 +257,18 @@ def main(argv=None) -> None:
             from utils import auto_log
         autolog = auto_log.AutoLogger(
             model_name="STGCN", model_precision=args.precision, batch_size=args.batch_size,
-            data_shape="dynamic", save_path=folder_path("output", "auto_log.lpg"), inference_config=predictor.config,
+            data_shape="dynamic", save_path=None, inference_config=predictor.config,
             pids=os.getpid(), process_name=None, gpu_ids="auto" if args.use_gpu else None,
-            time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=warmup)
-        # time enough batches that more than `warmup` are measured (auto_log fails otherwise)
-        repeats = max(1, -(-(warmup + 8) * args.batch_size // len(data)))
-        index = np.tile(np.arange(len(data)), repeats)
-    else:
-        index = np.arange(len(data))
-    name = os.path.basename(args.input_file)
-    for start in range(0, len(index), args.batch_size):
-        batch = index[start:start + args.batch_size]
-        if autolog:
-            autolog.times.start()
-        x = np.stack([transform(np.asarray(data[i])) for i in batch])
-        if autolog:
-            autolog.times.stamp()
-        probs = predictor(x)
-        if autolog:
-            autolog.times.stamp()
-        classes, scores = probs.argmax(axis=1), probs.max(axis=1)
-        if autolog:
-            autolog.times.end(stamp=True)
-            continue
-        for i, cls, score in zip(batch, classes, scores):
-            print(f"Current video file: {name}[{i}]")
-            print(f"\ttop-1 class: {int(cls)}")
-            print(f"\ttop-1 score: {float(score):.6f}")
+            time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=WARMUP)
+    print(f"Inference model(STGCN), {args.backend}...")
+    results = report(args, names, predict_all(args, cfg, data, transform, predictor, autolog), args.backend)
+    if args.save_results:
+        write_file_atomic(args.save_results, {"model": "STGCN", "backend": args.backend, "precision": args.precision,
+                                              "input_file": args.input_file, "results": results})
+        print(f"predictions written to {args.save_results}")
     if autolog:
         autolog.report()
+    return results
 
 
 if __name__ == "__main__":

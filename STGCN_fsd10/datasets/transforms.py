@@ -12,11 +12,11 @@ Config form (a name, or a name with its arguments, as PaddleVideo's `- SkeletonN
       - AutoPadding: {window_size: 350}
       - SkeletonNorm
 """
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from utils.common import UserError
+from utils.config_schema import ConfigError
 
 
 def valid_length(data: np.ndarray) -> int:
@@ -44,11 +44,11 @@ class AutoPadding:
 
     def __init__(self, window_size: int, legacy_endpoint: bool = False, random_pad: bool = False) -> None:
         if random_pad:
-            raise UserError("AutoPadding random_pad: true is not implemented (every official ST-GCN config has "
-                            "False), data.transforms in the config, remove random_pad")
+            raise ConfigError("data.transforms: AutoPadding random_pad: true is not implemented (every official "
+                              "ST-GCN config has False), remove random_pad")
         if not isinstance(window_size, int) or window_size < 1:
-            raise UserError(f"AutoPadding window_size must be a positive int, got {window_size!r}, "
-                            "data.transforms in the config, set e.g. window_size: 350")
+            raise ConfigError(f"data.transforms: AutoPadding window_size must be a positive int, got "
+                              f"{window_size!r}, set e.g. window_size: 350")
         self.window_size = window_size
         self.legacy_endpoint = legacy_endpoint
 
@@ -80,8 +80,10 @@ class SkeletonNorm:
 
     def __init__(self, axis: int = 2, center_joint: int = 8, squeeze: bool = False) -> None:
         if squeeze:
-            raise UserError("SkeletonNorm squeeze: true drops the person axis the ST-GCN input needs, "
-                            "data.transforms in the config, remove squeeze")
+            raise ConfigError("data.transforms: SkeletonNorm squeeze: true drops the person axis the ST-GCN input "
+                              "needs, remove squeeze")
+        if not isinstance(axis, int) or isinstance(axis, bool) or axis < 1:
+            raise ConfigError(f"data.transforms: SkeletonNorm axis must be a positive int, got {axis!r}")
         self.axis = axis
         self.center_joint = center_joint
 
@@ -122,57 +124,36 @@ class Compose:
         return norms[-1].axis if norms else None
 
 
-def transform_specs(cfg: dict) -> List[Dict[str, Any]]:
-    """[(name, kwargs)] of the config's data.transforms; a UserError names what is wrong."""
-    specs = cfg["data"].get("transforms")
-    where = f"data.transforms of {cfg.get('_path', 'the config')}"
-    if not isinstance(specs, list):
-        raise UserError(f"the config has no data.transforms list, {where}, add the official pipeline, e.g. "
-                        "[{AutoPadding: {window_size: 350}}, SkeletonNorm] for FSD-10 or [Iden] for NTU "
-                        "(see configs/stgcn_fsd10.yaml and configs/stgcn_ntu_xsub.yaml)")
+def transform_specs(specs: Any) -> List[Tuple[str, Dict[str, Any]]]:
+    """[(name, kwargs)] of a data.transforms list; a ConfigError names what is wrong."""
+    if not isinstance(specs, list) or not specs:
+        raise ConfigError("data.transforms: expected the list of the official pipeline, e.g. "
+                          "[{AutoPadding: {window_size: 350}}, SkeletonNorm] for FSD-10 or [Iden] for NTU "
+                          "(see configs/stgcn_fsd10.yaml and configs/stgcn_ntu_xsub.yaml)")
     out = []
     for spec in specs:
         if isinstance(spec, str):
             name, kwargs = spec, {}
         elif isinstance(spec, dict) and len(spec) == 1:
             name, kwargs = next(iter(spec.items()))
-            kwargs = kwargs or {}
+            kwargs = {} if kwargs is None else kwargs
         else:
-            raise UserError(f"bad transform entry {spec!r}, {where}, write `- Name` or `- Name: {{arg: value}}`")
+            raise ConfigError(f"data.transforms: bad entry {spec!r}, write `- Name` or `- Name: {{arg: value}}`")
         if name not in TRANSFORMS:
-            raise UserError(f"unknown transform {name!r}, {where}, use one of {sorted(TRANSFORMS)}")
+            raise ConfigError(f"data.transforms: unknown transform {name!r}, use one of {sorted(TRANSFORMS)}")
         if not isinstance(kwargs, dict):
-            raise UserError(f"arguments of {name} must be a mapping, got {kwargs!r}, {where}")
+            raise ConfigError(f"data.transforms: arguments of {name} must be a mapping, got {kwargs!r}")
         out.append((name, dict(kwargs)))
     return out
 
 
 def build_transforms(cfg: dict) -> Compose:
-    """The pipeline of a config (train = test, as both official configs)."""
+    """The pipeline of a config's data.transforms (train = test, as both official configs)."""
     ops = []
-    for name, kwargs in transform_specs(cfg):
+    for name, kwargs in transform_specs(cfg["data"]["transforms"]):
         try:
             ops.append(TRANSFORMS[name](**kwargs))
         except TypeError as err:
-            raise UserError(f"bad arguments for {name} ({err}), data.transforms of "
-                            f"{cfg.get('_path', 'the config')}, see datasets/transforms.py") from err
-    pipeline = Compose(ops)
-    in_channels = cfg["model"].get("in_channels", 2)
-    if pipeline.out_channels is not None and pipeline.out_channels != in_channels:
-        raise UserError(f"SkeletonNorm keeps {pipeline.out_channels} channels but model.in_channels is "
-                        f"{in_channels}, {cfg.get('_path', 'the config')}, make them equal")
-    return pipeline
-
-
-def set_window_size(cfg: dict, window: int) -> None:
-    """--window_size: rewrite AutoPadding's window in the config; refuse when the pipeline has none."""
-    specs = cfg["data"].get("transforms") or []
-    for i, spec in enumerate(specs):
-        name = spec if isinstance(spec, str) else next(iter(spec)) if isinstance(spec, dict) else None
-        if name == "AutoPadding":
-            kwargs = {} if isinstance(spec, str) else dict(spec[name] or {})
-            kwargs["window_size"] = window
-            specs[i] = {"AutoPadding": kwargs}
-            return
-    raise UserError(f"--window_size {window} given, but the pipeline of {cfg.get('_path', 'the config')} has no "
-                    "AutoPadding (it feeds the data as it is, as the official config), drop --window_size")
+            raise ConfigError(f"data.transforms: bad arguments for {name} ({err}), see datasets/transforms.py") \
+                from None
+    return Compose(ops)

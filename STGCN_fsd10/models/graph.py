@@ -73,7 +73,7 @@ class Graph:
         self.A = self._partition(strategy)
 
     def _partition(self, strategy: str) -> np.ndarray:
-        n, hop, norm = self.num_node, self.hop_dis, self.norm_adjacency
+        hop, norm = self.hop_dis, self.norm_adjacency
         if strategy == "uniform":
             return norm[None]
         if strategy == "distance":

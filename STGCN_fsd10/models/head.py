@@ -4,7 +4,7 @@ import paddle.nn as nn
 
 
 class STGCNHead(nn.Layer):
-    def __init__(self, in_channels: int = 256, num_classes: int = 30) -> None:
+    def __init__(self, in_channels: int, num_classes: int) -> None:
         super().__init__()
         self.num_classes = num_classes
         self.fcn = nn.Conv2D(in_channels, num_classes, kernel_size=1)

@@ -22,9 +22,9 @@ class RecognizerGCN(nn.Layer):
 
 
 def build_model(model_cfg: Dict[str, Any]) -> RecognizerGCN:
-    """Build from the `model:` section of a config."""
-    backbone = STGCN(in_channels=model_cfg.get("in_channels", 2), layout=model_cfg.get("layout", "fsd10"),
-                     strategy=model_cfg.get("strategy", "spatial"),
-                     edge_importance_weighting=model_cfg.get("edge_importance_weighting", True),
-                     dropout=model_cfg.get("dropout", 0.0))
-    return RecognizerGCN(backbone, STGCNHead(256, model_cfg.get("num_classes", 30)))
+    """Build from the validated `model:` section of a config (utils/config.py SCHEMA)."""
+    backbone = STGCN(in_channels=model_cfg["in_channels"], layout=model_cfg["layout"],
+                     strategy=model_cfg["strategy"], edge_importance_weighting=model_cfg["edge_importance_weighting"],
+                     dropout=model_cfg["dropout"], temporal_kernel_size=model_cfg["temporal_kernel_size"],
+                     blocks=model_cfg["blocks"])
+    return RecognizerGCN(backbone, STGCNHead(backbone.out_channels, model_cfg["num_classes"]))

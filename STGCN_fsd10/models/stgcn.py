@@ -5,7 +5,7 @@ Data BN, 10 spatial-temporal graph convolution blocks with learnable edge import
 Sub-layer names follow PaddleVideo's STGCN backbone (data_bn, st_gcn_networks.i.{gcn.conv, tcn.k,
 residual.k}, edge_importance.i, buffer A) so its released STGCN_fsd.pdparams loads directly.
 """
-from typing import Tuple
+from typing import List, Tuple
 
 import paddle
 import paddle.nn as nn
@@ -62,31 +62,35 @@ class STGCNBlock(nn.Layer):
 
 
 class STGCN(nn.Layer):
-    """Input [N, C, T, V, M] -> pooled features [N, 256, 1, 1] (averaged over the M persons)."""
+    """Input [N, C, T, V, M] -> pooled features [N, C_last, 1, 1] (averaged over the M persons).
 
-    # (in, out, temporal stride) of blocks 2..10; block 1 is C -> 64 without residual
-    BLOCKS = [(64, 64, 1), (64, 64, 1), (64, 64, 1), (64, 128, 2), (128, 128, 1), (128, 128, 1),
-              (128, 256, 2), (256, 256, 1), (256, 256, 1)]
+    `blocks` is the config's block table model.blocks, [out_channels, temporal stride] per st_gcn block. The
+    official table (PaddleVideo backbones/stgcn.py, yysijie net/st_gcn.py) is 64, 64, 64, 64, 128/2, 128, 128,
+    256/2, 256, 256; block 1 has no residual, the others an identity residual, or a 1x1 conv + BN where the
+    channels or the stride change. `temporal_kernel_size` is the k of every k x 1 temporal conv (official 9).
+    """
 
-    def __init__(self, in_channels: int = 2, layout: str = "fsd10", strategy: str = "spatial",
-                 edge_importance_weighting: bool = True, dropout: float = 0.0,
-                 temporal_kernel_size: int = 9) -> None:
+    def __init__(self, in_channels: int, layout: str, strategy: str, edge_importance_weighting: bool,
+                 dropout: float, temporal_kernel_size: int, blocks: List[List[int]]) -> None:
         super().__init__()
         self.graph = Graph(layout=layout, strategy=strategy)
         self.register_buffer("A", paddle.to_tensor(self.graph.A, dtype="float32"))
         num_subsets, num_node = self.graph.A.shape[:2]
         self.in_channels, self.num_node = in_channels, num_node
+        self.out_channels = blocks[-1][0]
         kernel = (temporal_kernel_size, num_subsets)
         self.data_bn = nn.BatchNorm1D(in_channels * num_node)
-        # the first block keeps dropout 0, as in both official implementations
-        blocks = [STGCNBlock(in_channels, 64, kernel, 1, residual=False)]
-        blocks += [STGCNBlock(i, o, kernel, s, dropout=dropout) for i, o, s in self.BLOCKS]
-        self.st_gcn_networks = nn.LayerList(blocks)
+        # the first block keeps dropout 0 and has no residual, as in both official implementations
+        layers, channels = [], in_channels
+        for i, (out, stride) in enumerate(blocks):
+            layers.append(STGCNBlock(channels, out, kernel, stride, dropout=dropout if i else 0.0, residual=i > 0))
+            channels = out
+        self.st_gcn_networks = nn.LayerList(layers)
         self.edge_importance = None
         if edge_importance_weighting:
             self.edge_importance = nn.ParameterList([
                 self.create_parameter(self.graph.A.shape, default_initializer=nn.initializer.Constant(1.0))
-                for _ in blocks])
+                for _ in layers])
         self.pool = nn.AdaptiveAvgPool2D(1)
         self.init_weights()
 

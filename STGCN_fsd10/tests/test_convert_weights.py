@@ -3,6 +3,7 @@ model's PaddleVideo names (backbones/stgcn.py, heads/stgcn_head.py) exactly."""
 import numpy as np
 import paddle
 import pytest
+from conftest import model_cfg
 
 from models import build_model
 from tools import convert_weights
@@ -25,7 +26,7 @@ def yysijie_names(paddle_state: dict) -> dict:
 
 def test_convert_roundtrip(tmp_path):
     paddle.seed(5)
-    model = build_model({"in_channels": 3, "num_classes": 60, "layout": "ntu-rgb+d"})
+    model = build_model(model_cfg(in_channels=3, num_classes=60, layout="ntu-rgb+d"))
     src = yysijie_names(model.state_dict())
     assert "st_gcn_networks.0.tcn.0.running_mean" in src and "edge_importance.3" in src and "fcn.weight" in src
     torch.save({"state_dict": src}, tmp_path / "st_gcn.ntu.pth")

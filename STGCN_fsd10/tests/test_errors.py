@@ -11,8 +11,8 @@ import numpy as np
 import paddle
 import pytest
 import yaml
+from conftest import LITE_CONFIG, ROOT, load_script, model_cfg, quiet, user_error_line
 
-from conftest import LITE_CONFIG, ROOT, load_script, user_error_line
 from models import build_model
 from tools import convert_weights
 
@@ -33,7 +33,7 @@ def yysijie_state(model) -> dict:
 def torch_ckpt(tmp_path_factory):
     """An st-gcn torch checkpoint of the lite model (5 classes) in torch's zip format."""
     paddle.seed(7)
-    model = build_model({"num_classes": 5})
+    model = build_model(model_cfg(num_classes=5))
     path = str(tmp_path_factory.mktemp("torch") / "st_gcn.fsd.pth")
     torch.save(yysijie_state(model), path)
     return path, model
@@ -66,7 +66,7 @@ def test_convert_refuses_files_that_are_not_torch_checkpoints(kind, tmp_path, to
 
 def test_convert_says_a_paddle_checkpoint_needs_no_conversion(tmp_path, capsys):
     src = str(tmp_path / "model.pdparams")
-    paddle.save(build_model({"num_classes": 5}).state_dict(), src)
+    paddle.save(build_model(model_cfg(num_classes=5)).state_dict(), src)
     line = user_error_line(convert_weights.main, [f"--src={src}", f"--dst={tmp_path / 'x.pdparams'}"], capsys)
     assert "is already a Paddle checkpoint, no conversion needed" in line and src in line
 
@@ -83,8 +83,8 @@ def test_convert_num_classes_says_which_head_tensors_it_dropped(torch_ckpt, tmp_
 def test_fine_tuning_reports_the_dropped_head_in_one_line(tmp_path, capsys):
     from utils.checkpoint import load_pretrained
     path = str(tmp_path / "c30.pdparams")
-    paddle.save(build_model({"num_classes": 30}).state_dict(), path)
-    load_pretrained(build_model({"num_classes": 5}), path, new_head_ok=True)
+    paddle.save(build_model(model_cfg(num_classes=30)).state_dict(), path)
+    load_pretrained(build_model(model_cfg(num_classes=5)), path, new_head_ok=True)
     out = capsys.readouterr().out.splitlines()
     dropped = [line for line in out if "dropped" in line]
     assert dropped == [f"warning: dropped head.fcn.weight [30, 256, 1, 1], head.fcn.bias [30] from {path}: the "
@@ -112,20 +112,22 @@ def test_pretrained_torch_checkpoint_names_the_converter_command(script, torch_c
 
 
 def test_flag_defaults_resolve_in_the_script_folder(tmp_path, monkeypatch):
-    """`cd /tmp && python .../STGCN_fsd10/export_model.py ...` finds configs/stgcn_fsd10.yaml: every default
-    path of train/test/predict/export/infer is absolute, inside this folder."""
+    """`cd /tmp && python .../STGCN_fsd10/export_model.py --config configs/stgcn_fsd10.yaml ...` finds the config
+    in the folder: every default path of train/test/predict/export/infer is absolute, inside this folder, and a
+    relative --config that is not in the current directory is looked up in the folder."""
     for script in ("train", "test", "predict", "export_model", "infer"):
         module = load_script(script)
-        argv = ["--input_file=x.npy"] if script == "predict" else []
+        argv = ["--input_file=x.npy"] if script in ("predict", "infer") else []
         args = vars(module.parse_args(argv))
-        for key in ("config", "dataset_root", "pretrained", "save_dir", "model_path", "input_file", "output"):
+        for key in ("config", "dataset_root", "pretrained", "save_dir", "model_path", "output"):
             value = args.get(key)
-            if value and not (script == "predict" and key == "input_file"):
+            if value:
                 assert os.path.isabs(value) and value.startswith(ROOT), (script, key, value)
     paddle.seed(0)
     ckpt = str(tmp_path / "model.pdparams")
-    paddle.save(build_model({"num_classes": 30}).state_dict(), ckpt)  # configs/stgcn_fsd10.yaml: 30 classes
+    paddle.save(build_model(model_cfg(num_classes=30)).state_dict(), ckpt)  # configs/stgcn_fsd10.yaml: 30 classes
     monkeypatch.chdir(tmp_path)  # no configs/ here
-    load_script("export_model").main([f"--model_path={ckpt}", f"--save_dir={tmp_path / 'inference'}"])
-    info = yaml.safe_load(open(tmp_path / "inference" / "infer_cfg.yml"))
+    quiet(load_script("export_model").main, ["--config=configs/stgcn_fsd10.yaml", f"--model_path={ckpt}",
+                                             f"--save_dir={tmp_path / 'inference'}"])
+    info = yaml.safe_load(open(tmp_path / "inference" / "config.yaml"))
     assert info["model"]["num_classes"] == 30 and info["data"]["transforms"][0]["AutoPadding"]["window_size"] == 1000

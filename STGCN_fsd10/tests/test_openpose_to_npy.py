@@ -2,8 +2,9 @@
 import json
 
 import numpy as np
+from conftest import quiet, user_error_line
 
-from conftest import run_script
+from tools import openpose_to_npy
 
 
 def write_frame(path, people):
@@ -20,9 +21,7 @@ def test_two_frames_skater_selection_and_scaling(tmp_path):
     write_frame(clip / "f_000000000000_keypoints.json", [spectator, skater])
     write_frame(clip / "f_000000000001_keypoints.json", [])
     out = tmp_path / "clip.npy"
-    result = run_script("tools/openpose_to_npy.py", "--json_dirs", str(clip), "--out", str(out),
-                        "--width", "1920", "--height", "1080")
-    assert result.returncode == 0, result.stderr
+    quiet(openpose_to_npy.main, ["--json_dirs", str(clip), "--out", str(out), "--width", "1920", "--height", "1080"])
     data = np.load(out)
     assert data.shape == (3, 2, 25, 1)
     assert np.allclose(data[:, 0, 0, 0], [0.0, 0.0, 0.9])
@@ -31,10 +30,10 @@ def test_two_frames_skater_selection_and_scaling(tmp_path):
     assert np.allclose(data[:, 1], 0)         # no person in frame 1
 
 
-def test_coco_keypoints_are_refused(tmp_path):
+def test_coco_keypoints_are_refused(tmp_path, capsys):
     clip = tmp_path / "coco"
     clip.mkdir()
     write_frame(clip / "f0.json", [[1.0, 1.0, 1.0] * 17])
-    result = run_script("tools/openpose_to_npy.py", "--json_dirs", str(clip), "--out", str(tmp_path / "x.npy"),
-                        "--width", "10", "--height", "10")
-    assert result.returncode == 2 and "expected 25 (BODY_25)" in result.stderr
+    line = user_error_line(openpose_to_npy.main, ["--json_dirs", str(clip), "--out", str(tmp_path / "x.npy"),
+                                                  "--width", "10", "--height", "10"], capsys)
+    assert "expected 25 (BODY_25)" in line

@@ -2,6 +2,7 @@
 (= yysijie net/st_gcn.py Model): parameter count, names, shapes."""
 import paddle
 import pytest
+from conftest import model_cfg
 
 from models import build_model
 
@@ -12,7 +13,7 @@ def trainable(model) -> int:
 
 
 def test_parameter_count_fsd10():
-    model = build_model({"in_channels": 2, "num_classes": 30})
+    model = build_model(model_cfg(in_channels=2, num_classes=30))
     assert trainable(model) == 3_090_880
     assert sum(int(p.size) for p in model.backbone.edge_importance) == 10 * 3 * 25 * 25
 
@@ -20,7 +21,7 @@ def test_parameter_count_fsd10():
 def test_paddlevideo_parameter_names():
     """STGCN(data_bn, st_gcn_networks.i.{gcn.conv, tcn.0/2/3, residual.0/1}, edge_importance.i, buffer A) and
     STGCNHead.fcn under RecognizerGCN's backbone/head: STGCN_fsd.pdparams loads by name."""
-    names = set(build_model({"num_classes": 30}).state_dict())
+    names = set(build_model(model_cfg(num_classes=30)).state_dict())
     assert len(names) == 149
     for key in ["backbone.A", "backbone.data_bn._variance", "backbone.st_gcn_networks.0.gcn.conv.weight",
                 "backbone.st_gcn_networks.0.tcn.2.weight", "backbone.st_gcn_networks.4.residual.0.weight",
@@ -32,7 +33,7 @@ def test_paddlevideo_parameter_names():
 
 @pytest.mark.parametrize("frames", [16, 23])
 def test_output_shape_any_window(frames):
-    model = build_model({"num_classes": 30})
+    model = build_model(model_cfg(num_classes=30))
     model.eval()
     out = model(paddle.randn([2, 2, frames, 25, 1]))
     assert out.shape == [2, 30]
@@ -41,7 +42,7 @@ def test_output_shape_any_window(frames):
 def test_ntu_layout_two_persons():
     """stgcn_ntucs.yaml backbone (in_channels 3, dropout 0.5, layout ntu-rgb+d), M=2: the mean over persons
     (STGCN.forward reshape (N, M, C, 1, 1).mean(axis=1)) gives one row per sample."""
-    model = build_model({"in_channels": 3, "num_classes": 60, "layout": "ntu-rgb+d", "dropout": 0.5})
+    model = build_model(model_cfg(in_channels=3, num_classes=60, layout="ntu-rgb+d", dropout=0.5))
     model.eval()
     assert model(paddle.randn([1, 3, 12, 25, 2])).shape == [1, 60]
     assert model.backbone.data_bn.weight.shape == [75]  # V * C

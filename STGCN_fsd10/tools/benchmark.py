@@ -13,17 +13,21 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from typing import Callable, List
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
+import numpy as np
+import paddle
 
-from export_model import export  # noqa: E402
-from models import build_model  # noqa: E402
-from models.stgcn import ConvTemporalGraphical  # noqa: E402
-from utils.common import folder_path, load_config, num_person  # noqa: E402
+from models import build_model
+from models.stgcn import ConvTemporalGraphical
+from utils.common import folder_path
+from utils.config import load_config
+from utils.export import export
 
 
 def count_flops(model: paddle.nn.Layer, x: paddle.Tensor) -> int:
@@ -87,8 +91,8 @@ def main(argv: List[str] = None) -> None:
     cfg = load_config(args.config)
     paddle.set_device("cpu")
     paddle.seed(0)
-    channels, classes = cfg["model"].get("in_channels", 2), cfg["model"]["num_classes"]
-    persons = num_person(cfg)
+    channels, classes = cfg["model"]["in_channels"], cfg["model"]["num_classes"]
+    persons = cfg["data"]["num_person"]
     x = np.random.RandomState(0).uniform(-1, 1, (1, channels, args.window, 25, persons)).astype("float32")
     model = build_model(cfg["model"])
     model.eval()
@@ -98,10 +102,10 @@ def main(argv: List[str] = None) -> None:
     torch_model = None
     if args.torch_ref:
         import torch
-        sys.path.insert(0, os.path.abspath(args.torch_ref))
-        from st_gcn import Model
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))  # torch_ref/ as a package
+        from torch_ref.st_gcn import Model
         torch_model = Model(in_channels=channels, num_class=classes, edge_importance_weighting=True,
-                            graph_args={"layout": cfg["model"].get("layout", "fsd10"), "strategy": "spatial"})
+                            graph_args={"layout": cfg["model"]["layout"], "strategy": "spatial"})
         torch_model.eval()
 
     rows = []
@@ -135,7 +139,7 @@ def main(argv: List[str] = None) -> None:
             for backend, ms in results.items():
                 rows.append((backend, threads, ms, ms / ref if ref else float("nan")))
 
-    print(f"\nST-GCN ({cfg['model'].get('layout', 'fsd10')}, C={channels}, {classes} classes), input "
+    print(f"\nST-GCN ({cfg['model']['layout']}, C={channels}, {classes} classes), input "
           f"[1, {channels}, {args.window}, 25, {persons}], CPU, batch 1")
     print(f"params: {params:,} (trainable; + BN running statistics) | FLOPs: {flops / 1e9:.2f} G "
           "(conv + graph einsum, multiply-add = 2)\n")

@@ -9,14 +9,17 @@ so no weight is transposed. torch is imported only here, to read the file.
 import argparse
 import os
 import sys
+import warnings
 from typing import Dict, List, Tuple
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from utils.checkpoint import sniff_file  # noqa: E402
-from utils.common import UserError, run_main  # noqa: E402
+from utils.checkpoint import sniff_file
+from utils.common import UserError, run_main
 
 BACKBONE_PREFIXES = ("data_bn.", "st_gcn_networks.", "edge_importance.")
 BN_RENAMES = {"running_mean": "_mean", "running_var": "_variance"}
@@ -36,7 +39,7 @@ def read_torch_state(path: str) -> Dict[str, np.ndarray]:
     import torch
     try:
         obj = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as err:  # noqa: BLE001 (torch raises many types on a foreign or damaged file)
+    except Exception as err:  # torch raises many types on a foreign or damaged file
         reason = str(err).strip().splitlines()[0][:80] if str(err).strip() else ""
         raise UserError(f"cannot read {path} as a torch checkpoint ({type(err).__name__}: {reason}), it is not "
                         "a file written by torch.save or it is truncated, download it again") from err
@@ -53,7 +56,7 @@ def is_paddle_checkpoint(path: str) -> bool:
     try:
         import paddle
         return isinstance(paddle.load(path), dict)
-    except Exception:  # noqa: BLE001 (not a Paddle file)
+    except Exception:  # not a Paddle file
         return False
 
 

@@ -14,12 +14,15 @@ import glob
 import json
 import os
 import sys
+import warnings
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from utils.common import UserError, run_main  # noqa: E402
+from utils.common import UserError, run_main
 
 NUM_JOINTS = 25
 

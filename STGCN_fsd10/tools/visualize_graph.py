@@ -7,17 +7,20 @@ distance and spatial (the model uses spatial: root, centripetal, centrifugal).
 import argparse
 import os
 import sys
+import warnings
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from models.graph import LAYOUTS, STRATEGIES, Graph  # noqa: E402
-from utils.common import folder_path  # noqa: E402
+from models.graph import LAYOUTS, STRATEGIES, Graph
+from utils.common import folder_path
 
 SUBSET_NAMES = {"uniform": ["all neighbours"], "distance": ["hop 0 (self)", "hop 1"],
                 "spatial": ["root", "centripetal (+root, hop 1)", "centrifugal"]}
@@ -37,11 +40,11 @@ def heatmaps(matrices, titles, path: str, suptitle: str) -> None:
     plt.close(fig)
 
 
-def main() -> None:
+def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--layout", choices=LAYOUTS, default="fsd10")
     p.add_argument("--out_dir", default=folder_path("output", "graph"))
-    args = p.parse_args()
+    args = p.parse_args(argv)
     os.makedirs(args.out_dir, exist_ok=True)
     graph = Graph(args.layout, "spatial")
     hop = np.where(np.isinf(graph.hop_dis), -1, graph.hop_dis)  # -1: farther than max_hop

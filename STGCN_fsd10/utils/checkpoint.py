@@ -1,9 +1,9 @@
-"""Checkpoints: atomic directory writes, resume state, and loading pretrained weights with a report."""
+"""Checkpoints: reading them (Paddle files; torch ones are named with the converter command) and loading weights
+with a report. Writing is utils/atomic_io.py."""
 import json
 import os
-import shutil
 import warnings
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 import numpy as np
 import paddle
@@ -47,38 +47,20 @@ def convert_command(path: str) -> str:
     return f"python {shlex.quote(script)} --src {shlex.quote(path)} --dst {shlex.quote(dst)}"
 
 
-def save_dir_atomic(dst: str, files: Dict[str, Any]) -> None:
-    """Write files into `<dst>.tmp-<pid>`, then swap it in, so a kill never leaves a half checkpoint.
-
-    files maps a name to a state dict (saved with paddle.save) or, for `*.json`, a plain dict.
-    """
-    tmp = f"{dst}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    for name, obj in files.items():
-        if name.endswith(".json"):
-            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
-                json.dump(obj, f, indent=1)
-        else:
-            paddle.save(obj, os.path.join(tmp, name))
-    old = f"{dst}.old-{os.getpid()}"
-    if os.path.exists(dst):
-        os.replace(dst, old)
-    os.replace(tmp, dst)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def load_state_dict(path: str) -> Dict[str, Any]:
     if not os.path.isfile(path):
         raise UserError(f"checkpoint not found, {path}, pass the path of a model.pdparams")
     if sniff_file(path) == "torch":
         raise UserError(f"{path} is a PyTorch checkpoint (torch.save), not a Paddle one, convert it first: "
                         f"{convert_command(path)}")
+    if os.path.getsize(path) == 0:
+        raise UserError(f"checkpoint {path} is empty (0 bytes), pass a complete model.pdparams")
     try:
         state = paddle.load(path)
-    except Exception as err:  # paddle raises many types on a corrupt or foreign file
-        raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), pass a .pdparams written by "
-                        "paddle.save (convert torch files with tools/convert_weights.py)") from err
+    except Exception as err:  # paddle raises many types on a corrupt, truncated or foreign file
+        raise UserError(f"cannot read checkpoint {path} ({type(err).__name__}), it is truncated or not written by "
+                        "paddle.save: pass a complete .pdparams (convert torch files with tools/convert_weights.py)") \
+            from None
     if not isinstance(state, dict):
         raise UserError(f"checkpoint {path} holds no state dict, pass a model.pdparams (if it is a torch "
                         f"checkpoint, convert it: {convert_command(path)})")
@@ -88,17 +70,28 @@ def load_state_dict(path: str) -> Dict[str, Any]:
     return state
 
 
+def checkpoint_classes(state: Dict[str, Any]) -> Optional[int]:
+    """The class count of a checkpoint's classifier (head.fcn.weight [classes, C, 1, 1]), None without one."""
+    return int(np.shape(state["head.fcn.weight"])[0]) if "head.fcn.weight" in state else None
+
+
 def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok: bool = False) -> None:
     """Load weights by name, reporting every missing, unexpected or reshaped key.
 
-    With new_head_ok (fine-tuning), a classifier head that is missing or has another class count is
-    re-initialised with a warning. The graph buffer A must match (another joint layout or strategy is
+    new_head_ok (train.py --pretrained, fine-tuning): a classifier that is missing or has another class count
+    is re-initialised with a warning. Otherwise (test, predict, export, --resume) a classifier of another class
+    count is an error naming both counts. The graph buffer A must match (another joint layout or strategy is
     refused); any other mismatch is a UserError.
     """
     say = logger.warning if logger else print
     info = logger.info if logger else print
     state = load_state_dict(path)
     own = model.state_dict()
+    theirs, mine = checkpoint_classes(state), int(own["head.fcn.weight"].shape[0])
+    if theirs is not None and theirs != mine and not new_head_ok:
+        raise UserError(f"checkpoint {path} has {theirs} classes but the config's model.num_classes is {mine}, "
+                        f"use the checkpoint's own config (its config.yaml, or drop --config) or one with "
+                        f"num_classes: {theirs}")
     tolerated = HEAD_KEYS if new_head_ok else ()
     missing = [k for k in own if k not in state and k != "backbone.A" and k not in tolerated]
     unexpected = [k for k in state if k not in own]
@@ -106,15 +99,14 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok:
     if missing or unexpected or [k for k in reshaped if k not in tolerated]:
         raise UserError(f"checkpoint of another model, {path}: missing {missing[:5]}, unexpected "
                         f"{unexpected[:5]}, reshaped {reshaped[:5]}; pass an ST-GCN checkpoint with the same "
-                        "model.in_channels/layout (convert yysijie torch weights with tools/convert_weights.py)")
+                        "model.in_channels/layout/blocks (convert yysijie torch weights with tools/convert_weights.py)")
     if "backbone.A" in state and not np.allclose(np.asarray(state["backbone.A"]), own["backbone.A"].numpy(), atol=1e-6):
         raise UserError(f"checkpoint {path} was trained on another skeleton graph (buffer A differs), "
                         "set model.layout/strategy to the checkpoint's (fsd10 or ntu-rgb+d)")
     if reshaped:
         shapes = ", ".join(f"{k} {list(np.shape(state[k]))}" for k in reshaped)
-        say(f"warning: dropped {shapes} from {path}: the checkpoint's classifier has "
-            f"{np.shape(state['head.fcn.weight'])[0] if 'head.fcn.weight' in reshaped else '?'} classes, "
-            f"model.num_classes is {own['head.fcn.weight'].shape[0]}; the head is re-initialised (fine-tuning)")
+        say(f"warning: dropped {shapes} from {path}: the checkpoint's classifier has {theirs} classes, "
+            f"model.num_classes is {mine}; the head is re-initialised (fine-tuning)")
         for key in reshaped:
             state.pop(key)
     absent = [k for k in HEAD_KEYS if k not in state and k not in reshaped]

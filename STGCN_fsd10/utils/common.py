@@ -1,13 +1,14 @@
-"""User errors, flag parsing, config loading, seeding and logging."""
+"""User errors, paths, flag parsing, devices, seeding and logging (no paddle import at module level, so
+infer.py can silence Paddle's logs before paddle is imported)."""
 import argparse
+import contextlib
 import logging
 import os
 import random
 import sys
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
-import yaml
 
 
 class UserError(Exception):
@@ -21,25 +22,8 @@ FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def folder_path(*parts: str) -> str:
-    """An absolute path inside this folder (for flag defaults)."""
+    """An absolute path inside this folder (for flag defaults and the paths inside configs)."""
     return os.path.join(FOLDER, *parts)
-
-
-# persons per sample M (the input's last axis) when a config does not say: FSD-10 has one skater
-# (PaddleVideo stgcn_fsd.yaml INFERENCE.person_nums: 1); NTU files hold two bodies (yysijie
-# tools/ntu_gendata.py max_body=2, PaddleVideo data/ntu-rgb-d/seq_transformation.py)
-LAYOUT_PERSONS = {"fsd10": 1, "ntu-rgb+d": 2}
-
-
-def num_person(cfg: Dict[str, Any]) -> int:
-    """M of the config: data.num_person, else the layout's (a config should always say)."""
-    m = cfg["data"].get("num_person")
-    if m is None:
-        m = LAYOUT_PERSONS.get(cfg["model"].get("layout", "fsd10"), 1)
-    if not isinstance(m, int) or m < 1:
-        raise UserError(f"data.num_person must be a positive int, got {m!r}, {cfg.get('_path', 'the config')}, "
-                        "set it to the M axis of the data (FSD-10: 1, NTU RGB+D: 2)")
-    return m
 
 
 def str2bool(value: Any) -> bool:
@@ -53,13 +37,51 @@ def str2bool(value: Any) -> bool:
     raise argparse.ArgumentTypeError(f"expected True or False, got {value!r}")
 
 
+def positive_int(value: str) -> int:
+    """argparse type of counts (--batch_size, --cpu_threads, ...): an int >= 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {number}")
+    return number
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad flag as a UserError (one `error:` line, exit 2, from run_main)."""
+
+    def error(self, message: str) -> None:
+        raise UserError(f"{message}, {self.prog}, see `python {self.prog} --help`")
+
+
 def run_main(main: Callable[[], Any]) -> None:
     """Run a script's main(); a UserError becomes one `error:` line on stderr and exit status 2."""
     try:
         main()
     except UserError as err:
+        sys.stdout.flush()
         print(f"error: {err}", file=sys.stderr)
         sys.exit(2)
+
+
+@contextlib.contextmanager
+def quiet_stdout(enabled: bool):
+    """File descriptor 1 goes to /dev/null meanwhile: Paddle Inference's oneDNN passes print their names
+    (ReduceMeanCheckIfOneDNNSupport) on the C++ stdout during run(), past glog, and paddle2onnx's optimiser its
+    progress (issue 17). Exceptions still propagate."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def default_device() -> str:
@@ -69,12 +91,15 @@ def default_device() -> str:
     return "cpu"
 
 
-def set_device(device: str) -> None:
+def set_device(device: Optional[str]) -> str:
+    """paddle.set_device(device or the default); returns the device used."""
     import paddle
+    device = device or default_device()
     if device == "gpu" and not paddle.is_compiled_with_cuda():
         raise UserError("--device gpu asked, but this paddle build has no CUDA, "
                         "install paddlepaddle-gpu or pass --device cpu")
     paddle.set_device(device)
+    return device
 
 
 def exported_model_files(model_dir: str) -> tuple:
@@ -83,19 +108,6 @@ def exported_model_files(model_dir: str) -> tuple:
         if os.path.isfile(os.path.join(model_dir, name)):
             return os.path.join(model_dir, name), os.path.join(model_dir, "model.pdiparams")
     raise UserError(f"no model.json or model.pdmodel in {model_dir}, run export_model.py first")
-
-
-def load_config(path: str) -> Dict[str, Any]:
-    if not os.path.isfile(path):
-        raise UserError(f"config file not found, {path}, pass --config configs/<name>.yaml")
-    with open(path, encoding="utf-8") as f:
-        cfg = yaml.safe_load(f)
-    if not isinstance(cfg, dict):
-        raise UserError(f"config is not a yaml mapping, {path}, see configs/stgcn_fsd10.yaml")
-    for section in ("model", "data", "train"):
-        cfg.setdefault(section, {})
-    cfg["_path"] = path  # named in error messages
-    return cfg
 
 
 def seed_everything(seed: int) -> None:

@@ -1,4 +1,5 @@
 """Classification metrics over a whole split: top-k, mean class accuracy, confusion matrix."""
+import os
 from typing import Dict
 
 import numpy as np
@@ -50,17 +51,21 @@ def save_confusion_png(cm: np.ndarray, path: str, class_names=None) -> None:
             ax.text(j, i, str(count), ha="center", va="center", fontsize=8)
     ax.set_title("confusion matrix")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    tmp = f"{path}.tmp-{os.getpid()}"  # written beside, then renamed: never a half-written picture
+    fig.savefig(tmp, dpi=120, format="png")
     plt.close(fig)
+    os.replace(tmp, path)
 
 
 def collect_scores(model, loader) -> tuple:
-    """Run model (eval mode) over a loader; return (scores [N, classes], labels [N])."""
+    """Run model (eval mode) over a loader of a GuardedDataset; return (scores [N, classes], labels [N])."""
     import paddle
+
+    from utils.fail_fast import guarded
     model.eval()
     scores, labels = [], []
     with paddle.no_grad():
-        for x, y in loader:
+        for x, y in guarded(loader):
             scores.append(model(x).numpy())
             labels.append(y.numpy().reshape(-1))
     return np.concatenate(scores), np.concatenate(labels)

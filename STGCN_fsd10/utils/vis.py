@@ -1,4 +1,5 @@
 """Render a skeleton sequence with matplotlib: a GIF (path *.gif) or a strip of frames (any image path)."""
+import os
 from typing import List, Tuple
 
 import numpy as np
@@ -18,6 +19,9 @@ def save_skeleton_vis(sample: np.ndarray, edges: List[Tuple[int, int]], path: st
     import matplotlib.pyplot as plt
     from matplotlib import animation
 
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    folder, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}{os.path.splitext(name)[1]}")  # renamed when complete
     t_valid = valid_frames(sample)
     xy = sample[:2, :t_valid, :, 0]  # [2, T, V]
     lim = max(1.0, float(np.abs(xy).max()))
@@ -39,7 +43,7 @@ def save_skeleton_vis(sample: np.ndarray, edges: List[Tuple[int, int]], path: st
         fig.suptitle(title, fontsize=9)
         step = max(1, t_valid // 60)  # at most ~60 GIF frames
         anim = animation.FuncAnimation(fig, lambda t: draw(ax, t), frames=range(0, t_valid, step))
-        anim.save(path, writer=animation.PillowWriter(fps=10))
+        anim.save(tmp, writer=animation.PillowWriter(fps=10))
     else:
         frames = np.linspace(0, t_valid - 1, num_frames).astype(int)
         fig, axes = plt.subplots(1, num_frames, figsize=(1.6 * num_frames, 2.2))
@@ -47,5 +51,6 @@ def save_skeleton_vis(sample: np.ndarray, edges: List[Tuple[int, int]], path: st
         for ax, t in zip(np.atleast_1d(axes), frames):
             draw(ax, int(t))
         fig.tight_layout()
-        fig.savefig(path, dpi=100)
+        fig.savefig(tmp, dpi=100)
     plt.close(fig)
+    os.replace(tmp, path)

@@ -12,8 +12,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.normpath(os.path.join(HERE, "..", "..", "STGCN_fsd10"))
 OUT = os.environ.get("ALIGN_OUT", HERE)
 DATA = os.path.join(OUT, "data")
+# the Paddle side is imported as in the folder (datasets, models, utils); torch_ref/ as a package of HERE
 sys.path.insert(0, FOLDER)
-sys.path.insert(0, os.path.join(HERE, "torch_ref"))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 # steps 1-5: a fake batch already through the pipeline ([N, C=2, T, V=25, M=1]), FSD's 30 classes
 NUM_CLASSES = 30
@@ -41,12 +43,16 @@ def step_file(step: str, name: str) -> str:
 
 
 def paddle_model(train: bool = False, dtype: str = "float32"):
-    """STGCN_fsd10's model (FSD config: C=2, fsd10 graph, dropout 0) with the converted fake weights."""
+    """STGCN_fsd10's model of configs/stgcn_fsd10.yaml (C=2, fsd10 graph, the official block table, dropout 0)
+    with the converted fake weights."""
     import paddle
+
     from models import build_model
     from utils.checkpoint import load_pretrained
+    from utils.config import load_config
     paddle.set_device("cpu")
-    model = build_model({"in_channels": 2, "num_classes": NUM_CLASSES, "layout": "fsd10", "dropout": 0.0})
+    cfg = load_config(os.path.join(CONFIGS, "stgcn_fsd10.yaml"))  # C=2, 30 classes, fsd10 graph, dropout 0
+    model = build_model(cfg["model"])
     load_pretrained(model, PADDLE_WEIGHTS, logger=None)
     if dtype != "float32":
         model.to(dtype=dtype)  # parameters, BN statistics and the buffer A
@@ -57,7 +63,8 @@ def paddle_model(train: bool = False, dtype: str = "float32"):
 def torch_model(train: bool = False, dtype: str = "float32"):
     """torch_ref's Model with yysijie's arguments for the FSD graph (dropout 0, as stgcn_fsd.yaml)."""
     import torch
-    from st_gcn import Model
+
+    from torch_ref.st_gcn import Model
     model = Model(in_channels=2, num_class=NUM_CLASSES, graph_args={"layout": "fsd10", "strategy": "spatial"},
                   edge_importance_weighting=True, dropout=0.0)
     model.load_state_dict(torch.load(TORCH_WEIGHTS), strict=True)

@@ -12,12 +12,13 @@
 import os
 import pickle
 
-import common  # noqa: F401  (paths first)
 import numpy as np
 import paddle
 import torch
-from st_gcn import Model, weights_init
+
+import common
 from tools.convert_weights import convert, read_torch_state
+from torch_ref.st_gcn import Model, weights_init
 
 rng = np.random.RandomState(0)
 torch.manual_seed(0)

@@ -8,15 +8,14 @@ the official code raises IndexError), w1000_autopad_* / w1000_clip_* (configs/st
 1000, our linspace(0, T_valid - 1, W)), ntu_reader_* / ntu_label_* / ntu_clip_* (configs/stgcn_ntu_xsub.yaml).
 """
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
 
-import common  # noqa: E402
-import numpy as np  # noqa: E402
-from datasets.fsd10 import FSD10Dataset, dataset_files, load_data, load_labels, requirements  # noqa: E402
-from datasets.transforms import build_transforms  # noqa: E402
-from utils.common import load_config  # noqa: E402
+import common
+from datasets.fsd10 import FSD10Dataset
+from datasets.reader import dataset_files, load_data, load_labels, requirements
+from datasets.transforms import build_transforms
+from utils.config import load_config
 
 logger = common.logger()
 for tag, config, samples in (("w350", "stgcn_fsd10_w350.yaml", (0, 1)), ("w1000", "stgcn_fsd10.yaml", (0, 1, 2))):

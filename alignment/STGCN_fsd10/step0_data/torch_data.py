@@ -4,12 +4,9 @@ stgcn_ntucs.yaml). `w1000_*` uses the documented endpoint fix (endpoint='last_va
 sampling; sample 2 is left out of w350 because the official AutoPadding raises IndexError on it.
 """
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-import common  # noqa: E402
-import pipeline as ref  # noqa: E402  (torch_ref/pipeline.py)
+import common
+from torch_ref import pipeline as ref
 
 logger = common.logger()
 data, label = ref.load_file(os.path.join(common.RAW_FSD, "train_data.npy"),

@@ -1,8 +1,5 @@
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from common import check  # noqa: E402
+from common import check
 
 check("step1_forward", "forward", "forward_diff.log")

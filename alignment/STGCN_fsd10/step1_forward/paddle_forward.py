@@ -1,11 +1,9 @@
 """Step 1, Paddle: eval-mode logits of STGCN_fsd10's model on the fake batch (key logits)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import paddle  # noqa: E402
+import paddle
+
+import common
 
 model = common.paddle_model()
 x, _ = common.fake_batch()

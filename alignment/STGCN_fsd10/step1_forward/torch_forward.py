@@ -1,11 +1,9 @@
 """Step 1, torch_ref: eval-mode logits of torch_ref/st_gcn.py Model (yysijie net/st_gcn.py) on the fake batch."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import torch  # noqa: E402
+import torch
+
+import common
 
 model = common.torch_model()
 x, _ = common.fake_batch()

@@ -1,14 +1,12 @@
 """Step 2, reference: torch_ref/metric.py (PaddleVideo SkeletonMetric with test batch 1, checked equal to
 yysijie REC_Processor.show_topk) on the same scores."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from metric import mean_class_accuracy, show_topk, skeleton_metric_topk  # noqa: E402
+import numpy as np
+import torch
+
+import common
+from torch_ref.metric import mean_class_accuracy, show_topk, skeleton_metric_topk
 
 scores = torch.from_numpy(np.load(common.FAKE_SCORES))
 labels = torch.from_numpy(np.load(common.FAKE_SCORE_LABELS))

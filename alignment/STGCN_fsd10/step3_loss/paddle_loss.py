@@ -1,12 +1,10 @@
 """Step 3, Paddle: cross entropy of the eval-mode logits, as train.py computes it (labels [N, 1])."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import paddle
+import paddle.nn.functional as F
+
+import common
 
 model = common.paddle_model()
 x, y = common.fake_batch()

@@ -1,12 +1,10 @@
 """Step 3, reference: torch_ref/metric.py loss (PaddleVideo BaseHead.loss = yysijie nn.CrossEntropyLoss)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import torch  # noqa: E402
-from metric import loss as cross_entropy  # noqa: E402
+import torch
+
+import common
+from torch_ref.metric import loss as cross_entropy
 
 model = common.torch_model()
 x, y = common.fake_batch()

@@ -1,14 +1,12 @@
 """step4, Paddle: 5 steps of Momentum 0.9 / lr 0.05 / L2Decay 1e-4 (stgcn_fsd.yaml)
 in eval mode (BN running statistics, no dropout);
 keys loss_0..loss_4 (the loss before each step)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import paddle
+import paddle.nn.functional as F
+
+import common
 
 model = common.paddle_model(train=False)
 optimizer = paddle.optimizer.Momentum(common.LR, momentum=common.MOMENTUM, parameters=model.parameters(),

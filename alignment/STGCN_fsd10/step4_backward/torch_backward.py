@@ -1,13 +1,11 @@
 """step4, reference: torch_ref Model with torch.optim.SGD(momentum 0.9, weight_decay 1e-4), which equals Paddle
 Momentum + L2Decay (coupled L2); eval mode (BN running statistics, no dropout); same keys as paddle_backward.py."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import torch  # noqa: E402
-from metric import loss as cross_entropy  # noqa: E402
+import torch
+
+import common
+from torch_ref.metric import loss as cross_entropy
 
 model = common.torch_model(train=False)
 optimizer = torch.optim.SGD(model.parameters(), lr=common.LR, momentum=common.MOMENTUM,

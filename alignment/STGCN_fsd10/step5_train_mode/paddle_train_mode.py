@@ -9,14 +9,12 @@ and lr 0.05 on one repeated batch amplifies them: in float32 the losses differed
 In float64 the same code agrees to ~1e-9, which is what this step checks (README.md). BN running_var is
 not compared: torch updates it with the unbiased batch variance, Paddle with the biased one (README.md).
 """
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import paddle
+import paddle.nn.functional as F
+
+import common
 
 model = common.paddle_model(train=True, dtype="float64")
 optimizer = paddle.optimizer.Momentum(common.LR, momentum=common.MOMENTUM, parameters=model.parameters(),

@@ -2,14 +2,12 @@
 Momentum + L2Decay (coupled L2); train mode (batch-statistic BN; dropout p=0 on both sides, as
 stgcn_fsd.yaml); same keys as paddle_train_mode.py.
 float64 on both sides, for the reason given in paddle_train_mode.py."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import common  # noqa: E402
-import torch  # noqa: E402
-from metric import loss as cross_entropy  # noqa: E402
+import torch
+
+import common
+from torch_ref.metric import loss as cross_entropy
 
 model = common.torch_model(train=True, dtype="float64")
 optimizer = torch.optim.SGD(model.parameters(), lr=common.LR, momentum=common.MOMENTUM,

@@ -10,8 +10,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from graph import Graph
-from tgcn import ConvTemporalGraphical
+from .graph import Graph
+from .tgcn import ConvTemporalGraphical
 
 
 class Model(nn.Module):

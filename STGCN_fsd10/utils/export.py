@@ -1,0 +1,61 @@
+"""Exporting a checkpoint: the static graph for Paddle Inference (dynamic batch and window) and, optionally,
+its ONNX version checked against Paddle. export_model.py is the script; tools/benchmark.py and
+test_tipc/make_fixed.py call export() too.
+"""
+import os
+import shutil
+
+import numpy as np
+import paddle
+
+from datasets.transforms import build_transforms
+from models import build_model
+from utils.checkpoint import load_pretrained
+from utils.common import exported_model_files, quiet_stdout
+from utils.config import CONFIG_NAME, save_config
+
+
+def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str:
+    """Export into <save_dir>/.export.tmp-<pid>, then move each file into save_dir (config.yaml last)."""
+    model = build_model(cfg["model"])
+    load_pretrained(model, model_path)
+    model.softmax = True
+    model.eval()
+    shape = [None, cfg["model"]["in_channels"], None, model.backbone.num_node, cfg["data"]["num_person"]]
+    os.makedirs(save_dir, exist_ok=True)
+    tmp = os.path.join(save_dir, f".export.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    try:
+        # batch and time are dynamic: one exported model serves any window size
+        static = paddle.jit.to_static(model, input_spec=[paddle.static.InputSpec(shape, "float32", "data")],
+                                      full_graph=True)
+        paddle.jit.save(static, os.path.join(tmp, "model"))
+        if onnx:
+            window = build_transforms(cfg).window_size or 300  # no AutoPadding (NTU): its files have T = 300
+            export_onnx(model, tmp, [1, shape[1], window, shape[3], shape[4]])
+        save_config(cfg, tmp)
+        for name in sorted(os.listdir(tmp), key=lambda n: n == CONFIG_NAME):
+            os.replace(os.path.join(tmp, name), os.path.join(save_dir, name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"Model is saved in {save_dir}.")
+    return save_dir
+
+
+def export_onnx(model: paddle.nn.Layer, save_dir: str, shape: list) -> None:
+    """paddle2onnx of the exported model, checked against the dygraph model on one input (< 1e-4)."""
+    import onnxruntime
+    import paddle2onnx
+    model_file, params_file = exported_model_files(save_dir)
+    onnx_file = os.path.join(save_dir, "model.onnx")
+    with quiet_stdout(True):  # paddle2onnx's and polygraphy's progress lines
+        paddle2onnx.export(model_file, params_file, onnx_file, opset_version=13, enable_onnx_checker=True)
+    x = np.random.RandomState(0).uniform(-1, 1, shape).astype("float32")
+    session = onnxruntime.InferenceSession(onnx_file, providers=["CPUExecutionProvider"])
+    ort = session.run(None, {session.get_inputs()[0].name: x})[0]
+    ref = model(paddle.to_tensor(x)).numpy()
+    diff = float(np.abs(ort - ref).max())
+    if diff >= 1e-4:
+        raise RuntimeError(f"ONNX Runtime output differs from Paddle by {diff:.2e} (>= 1e-4)")
+    print(f"ONNX model checked against Paddle (max abs diff {diff:.2e}).")
