@@ -306,3 +306,8 @@ def test_a_non_finite_loss_stops_and_keeps_the_last_good_checkpoint(capsys, bad,
     code, _, err = cli(capsys, 'train.py', '--resume', save / 'latest', '--config', bad['configs']['60'],
                        '--dataset_root', bad['roots']['good'], '--save_dir', save, '--device', 'cpu')
     assert code == 2 and 'has 4 classes but the config has num_class 60 (--resume)' in error_line(err)
+    # a truncated --resume checkpoint
+    opt = save / 'latest' / 'model.pdopt'
+    opt.write_bytes(opt.read_bytes()[:100])
+    code, _, err = cli(capsys, 'train.py', '--resume', save / 'latest', '--save_dir', save, '--device', 'cpu')
+    assert code == 2 and 'not a complete checkpoint (--resume' in error_line(err)

@@ -69,7 +69,7 @@ def test_convert_weights_num_classes_says_which_head_tensors_were_dropped(capsys
     code, out, _ = cli(capsys, 'tools/convert_weights.py', '--src', torch_ckpt, '--dst', dst, '--num_classes', 4)
     notes = [ln for ln in out.splitlines() if ln.startswith('note:')]
     assert code == 0 and len(notes) == 1
-    assert ('classifier.fc.weight [60, 128, 1, 1, 1], classifier.fc.bias [60]' in notes[0]
+    assert ('classifier.fc.weight [60, 64, 1, 1, 1], classifier.fc.bias [60]' in notes[0]
             and 'has 60 classes' in notes[0] and '--num_classes 4' in notes[0]), notes
     assert 'classifier.fc.weight' not in paddle.load(str(dst))
     code, out, _ = cli(capsys, 'tools/convert_weights.py', '--src', torch_ckpt, '--dst', dst, '--num_classes', 60)
@@ -79,7 +79,7 @@ def test_convert_weights_num_classes_says_which_head_tensors_were_dropped(capsys
     dropped = load_pretrained(build_model(lite_cfg), str(dst), SimpleNamespace(info=lines.append), fine_tune=True)
     assert dropped == ['classifier.fc.weight', 'classifier.fc.bias']
     warn = [ln for ln in lines if ln.startswith('warning:')]
-    assert len(warn) == 1 and 'classifier.fc.weight [60, 128, 1, 1, 1]' in warn[0] and '60 classes' in warn[0]
+    assert len(warn) == 1 and 'classifier.fc.weight [60, 64, 1, 1, 1]' in warn[0] and '60 classes' in warn[0]
     assert 'num_class=4' in warn[0]
 
 

@@ -23,7 +23,7 @@ for key, config in C.STEP0_CONFIGS.items():
     for phase in ('train', 'eval'):
         _, labels, lengths = pickle.load(open(os.path.join(root, f'{phase}_label.pkl'), 'rb'))
         logger.add(f'{key}_{phase}_reader', np.load(os.path.join(root, f'{phase}_data.npy')))
-        dataset = build_dataset(cfg, phase, root)
+        dataset = build_dataset(dict(cfg, dataset_args=dict(cfg['dataset_args'], dataset_root=root)), phase)
         logger.add(f'{key}_{phase}_features', np.stack([dataset[i][0] for i in range(len(dataset))]))
         logger.add(f'{key}_{phase}_labels', np.array(labels, dtype=np.float64))
         logger.add(f'{key}_{phase}_lengths', np.array(lengths, dtype=np.float64))
