@@ -13,6 +13,7 @@ B0_ARGS = [[48, 1, 0.5], [24, 1, 0.5], [64, 2, 1], [128, 2, 1]]
 def full_cfg(lite_cfg, model_type='EfficientGCN-B0'):
     """configs/2001.yaml with another model type (the lite config is the B0 layout at half width)."""
     from conftest import ROOT
+
     from utils.config import load_config
     cfg = copy.deepcopy(load_config(f'{ROOT}/configs/2001.yaml'))
     cfg.update(model_type=model_type, num_class=60, data_shape=[3, 6, 288, 25, 2])

@@ -11,10 +11,12 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from types import SimpleNamespace
 
 # run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+warnings.filterwarnings('ignore', message='No ccache found')  # paddle is imported below, before utils (see utils)
 
 import numpy as np
 import paddle
@@ -72,7 +74,12 @@ def main(argv=None) -> None:
     paddle.set_device('cpu')
     cfg = load_config(args.config)
     cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = args.frames
+    size_table(cfg)
+    latency_table(cfg, args)
 
+
+def size_table(cfg) -> None:
+    """Parameters and multiply-adds of B0-B4 at the config's frame count."""
     print('| model | trainable params (incl. edge) | params counted by thop (no edge) | GMACs | GFLOPs (2/MAC) |')
     print('|---|---|---|---|---|')
     for phi in range(5):
@@ -84,6 +91,9 @@ def main(argv=None) -> None:
         macs = count_macs(model, [1] + c['data_shape'])
         print(f'| B{phi} | {trainable:,} | {trainable - edges:,} | {macs / 1e9:.3f} | {2 * macs / 1e9:.3f} |')
 
+
+def latency_table(cfg, args) -> None:
+    """ms per sample of the deployed paths (dygraph, Paddle Inference, ONNX Runtime, optionally torch_ref)."""
     model = build_model(cfg)
     model.eval()
     x = np.random.RandomState(0).randn(1, *cfg['data_shape']).astype('float32')

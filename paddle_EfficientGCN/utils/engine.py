@@ -10,6 +10,7 @@ import math
 import os
 import random
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -27,6 +28,10 @@ from utils.atomic_io import clean_stale, recover_dir, save_dir_atomic
 from utils.checkpoint import load_pretrained
 from utils.fail_fast import GuardedDataset, guarded
 from utils.metrics import compute_metrics
+
+# Paddle's BatchNorm warns on every training forward that it tracks global statistics (what BN always does):
+# not actionable, so not shown. Other warnings are kept.
+warnings.filterwarnings('ignore', message='When training, we now always track global mean and variance')
 
 
 @dataclass
