@@ -24,7 +24,8 @@ mini() {  # the mini set and the 4-image inference folder (regenerated: seeded, 
     ${python} tools/make_mini_data.py --out_dir ${DATA}/mini --num_train 40 --num_val 12 --seed 0 > /dev/null
     ${python} tools/make_mini_data.py --infer_dir ${DATA}/mini/infer --num_infer 4 --seed 1 > /dev/null
 }
-fixed() {
+fixed() {  # deterministic: the lite modes rewrite it, the others reuse it when present
+    if [ "$1" = "reuse" ] && [ -f ${DATA}/fixed/model.pdparams ] && [ -f ${DATA}/fixed/config.yaml ] && [ -d ${DATA}/fixed/imgs ]; then return; fi
     ${python} test_tipc/make_fixed.py --out_dir ${DATA}/fixed > /dev/null
 }
 
@@ -38,7 +39,7 @@ case "${MODE}" in
         echo "prepared ${model_name} ${MODE}: ${DATA}/mini, ${DATA}/whole/infer (300 images), ${DATA}/fixed" ;;
     whole_infer)
         if [ ! -d ${DATA}/mini/infer ]; then mini; fi
-        fixed
+        fixed reuse
         target=${DATA}/whole_infer
         official=$(ls data/official/e118_valacc0.79805.pth data/official/*.pth 2>/dev/null | head -n 1 || true)
         lite=./test_tipc/output/${model_name}/lite_train_lite_infer/norm_train_cpu_autocast_False/best_model
@@ -64,7 +65,7 @@ case "${MODE}" in
                 exit 1
             fi
         done
-        fixed
+        fixed reuse
         ${python} - <<'PY'
 import json, os, shutil
 out = './test_tipc/data/whole_train/infer'
@@ -78,7 +79,7 @@ print(f'{len(names)} val crops for inference in {out}')
 PY
         echo "prepared ${model_name} ${MODE}: ${root} (real COCO crops), ${DATA}/whole_train/infer" ;;
     paddle2onnx_infer)
-        fixed
+        fixed reuse
         echo "prepared ${model_name} ${MODE}: ${DATA}/fixed" ;;
     *)
         echo "error: unknown mode '${MODE}', use lite_train_lite_infer, lite_train_whole_infer, whole_infer, whole_train_whole_infer or paddle2onnx_infer" >&2

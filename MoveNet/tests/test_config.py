@@ -33,7 +33,7 @@ def test_seed_yacs_interface():
 
     from config import cfg, get_config
     assert isinstance(cfg, CfgNode) and cfg.TRAIN.learning_rate == 1e-3 and cfg.TRAIN.milestones == [70, 100]
-    assert get_config(LITE).TRAIN.epochs == 5
+    assert get_config(LITE).TRAIN.epochs == 3
 
 
 def _write(tmp_path, mutate, text=None):
