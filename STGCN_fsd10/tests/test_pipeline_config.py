@@ -35,7 +35,7 @@ def test_ntu_config_feeds_the_data_as_is():
 
 @pytest.mark.parametrize("name, window, legacy", [("stgcn_fsd10.yaml", 1000, False),
                                                   ("stgcn_fsd10_w350.yaml", 350, True),
-                                                  ("stgcn_fsd10_lite.yaml", 16, False)])
+                                                  ("stgcn_fsd10_lite.yaml", 8, False)])
 def test_fsd_configs_keep_autopadding_and_skeleton_norm(name, window, legacy):
     """PaddleVideo configs/recognition/stgcn/stgcn_fsd.yaml PIPELINE: sample AutoPadding(window_size 350), then
     SkeletonNorm (axis 2); the w350 config is that one, with its linspace(0, T_valid, W) end point."""

@@ -80,6 +80,44 @@ def paddle_predictor(model_dir: str, threads: int, mkldnn: bool):
     return run
 
 
+def measure(cfg: dict, model, torch_model, x: np.ndarray, threads_list: List[int], repeats: int) -> list:
+    """(backend, threads, ms, ratio to torch) rows: dygraph, Paddle Inference with oneDNN on/off, ONNX Runtime and,
+    when given, the torch reference, on the same input."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        ckpt = os.path.join(tmp, "model.pdparams")
+        paddle.save(model.state_dict(), ckpt)
+        export(cfg, ckpt, tmp, onnx=True)
+        import onnxruntime
+        for threads in threads_list:
+            paddle.base.core.set_num_threads(threads)  # dygraph's CPU math threads
+            results = {}
+            if torch_model is not None:
+                import torch
+                torch.set_num_threads(threads)
+                xt = torch.from_numpy(x)
+                with torch.no_grad():
+                    results["torch reference (eager)"] = median_ms(lambda: torch_model(xt), repeats)
+            xp = paddle.to_tensor(x)
+            with paddle.no_grad():
+                results["paddle dygraph"] = median_ms(lambda: model(xp), repeats)
+            for mkldnn in (True, False):
+                run = paddle_predictor(tmp, threads, mkldnn)
+                results[f"paddle inference, mkldnn {'on' if mkldnn else 'off'}"] = median_ms(lambda: run(x),
+                                                                                           repeats)
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            session = onnxruntime.InferenceSession(os.path.join(tmp, "model.onnx"), options,
+                                                   providers=["CPUExecutionProvider"])
+            name = session.get_inputs()[0].name
+            results["onnx runtime"] = median_ms(lambda: session.run(None, {name: x}), repeats)
+            ref = results.get("torch reference (eager)")
+            for backend, ms in results.items():
+                rows.append((backend, threads, ms, ms / ref if ref else float("nan")))
+
+    return rows
+
+
 def main(argv: List[str] = None) -> None:
     p = argparse.ArgumentParser(description="ST-GCN CPU benchmark")
     p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
@@ -101,44 +139,13 @@ def main(argv: List[str] = None) -> None:
 
     torch_model = None
     if args.torch_ref:
-        import torch
         sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))  # torch_ref/ as a package
         from torch_ref.st_gcn import Model
         torch_model = Model(in_channels=channels, num_class=classes, edge_importance_weighting=True,
                             graph_args={"layout": cfg["model"]["layout"], "strategy": "spatial"})
         torch_model.eval()
 
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        ckpt = os.path.join(tmp, "model.pdparams")
-        paddle.save(model.state_dict(), ckpt)
-        export(cfg, ckpt, tmp, onnx=True)
-        import onnxruntime
-        for threads in args.threads:
-            paddle.base.core.set_num_threads(threads)  # dygraph's CPU math threads
-            results = {}
-            if torch_model is not None:
-                torch.set_num_threads(threads)
-                xt = torch.from_numpy(x)
-                with torch.no_grad():
-                    results["torch reference (eager)"] = median_ms(lambda: torch_model(xt), args.repeats)
-            xp = paddle.to_tensor(x)
-            with paddle.no_grad():
-                results["paddle dygraph"] = median_ms(lambda: model(xp), args.repeats)
-            for mkldnn in (True, False):
-                run = paddle_predictor(tmp, threads, mkldnn)
-                results[f"paddle inference, mkldnn {'on' if mkldnn else 'off'}"] = median_ms(lambda: run(x),
-                                                                                           args.repeats)
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = threads
-            session = onnxruntime.InferenceSession(os.path.join(tmp, "model.onnx"), options,
-                                                   providers=["CPUExecutionProvider"])
-            name = session.get_inputs()[0].name
-            results["onnx runtime"] = median_ms(lambda: session.run(None, {name: x}), args.repeats)
-            ref = results.get("torch reference (eager)")
-            for backend, ms in results.items():
-                rows.append((backend, threads, ms, ms / ref if ref else float("nan")))
-
+    rows = measure(cfg, model, torch_model, x, args.threads, args.repeats)
     print(f"\nST-GCN ({cfg['model']['layout']}, C={channels}, {classes} classes), input "
           f"[1, {channels}, {args.window}, 25, {persons}], CPU, batch 1")
     print(f"params: {params:,} (trainable; + BN running statistics) | FLOPs: {flops / 1e9:.2f} G "

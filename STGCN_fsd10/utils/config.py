@@ -154,7 +154,8 @@ def _override(cfg: Dict[str, Any], key: str, value: Any) -> None:
     if key != "data.transforms.AutoPadding.window_size":
         set_key(cfg, key, value)
         return
-    specs = cfg.get("data", {}).get("transforms") or []
+    data = cfg["data"] if isinstance(cfg.get("data"), dict) else {}  # the raw file: validated after the overrides
+    specs = data["transforms"] if isinstance(data.get("transforms"), list) else []
     for i, spec in enumerate(specs):
         name = spec if isinstance(spec, str) else next(iter(spec), None) if isinstance(spec, dict) else None
         if name == "AutoPadding":

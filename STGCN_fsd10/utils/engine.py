@@ -270,7 +270,8 @@ def fit(cfg: dict, opts: Options) -> Trainer:
     if opts.pretrained:
         load_pretrained(model, opts.pretrained, new_head_ok=True)
     optimizer, scheduler = build_optimizer(cfg, model)
-    start = resume(opts.resume, model, optimizer, scheduler) if opts.resume else {}
+    start = resume(opts.resume, model, optimizer, scheduler) if opts.resume else {"epoch": 0, "iteration": 0,
+                                                                                   "best_metric": -1.0}
     # every input is valid: from here on files are written (rank 0 only)
     log_file = None
     if rank == 0:
@@ -285,13 +286,13 @@ def fit(cfg: dict, opts: Options) -> Trainer:
     t = Trainer(cfg, model, paddle.DataParallel(model) if world > 1 else model, optimizer, scheduler, loaders,
                 logger, opts.save_dir, opts.max_iters or epochs * steps, rank,
                 paddle.amp.GradScaler() if opts.amp else None, vdl,
-                start.get("iteration", 0), start.get("best_metric", -1.0))
+                start["iteration"], start["best_metric"])
     if opts.resume:
         logger.info(f"resumed from {opts.resume} at epoch {start['epoch']}, iteration {t.iteration}")
     logger.info(f"train {len(loaders.train.dataset)} samples ({world} card(s)), val "
                 f"{len(loaders.val.dataset) if loaders.val else 0}, window "
                 f"{build_transforms(cfg).window_size or 'as in the files'}, {epochs} epochs x {steps} iters")
-    for epoch in range(start.get("epoch", 0), epochs):
+    for epoch in range(start["epoch"], epochs):
         if t.iteration >= t.max_iters:
             break
         train_one_epoch(t, epoch)
