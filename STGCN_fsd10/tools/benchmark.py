@@ -80,6 +80,18 @@ def paddle_predictor(model_dir: str, threads: int, mkldnn: bool):
     return run
 
 
+def load_torch_ref(path: str):
+    """alignment/<Folder>/torch_ref/st_gcn.py as `torch_ref.st_gcn` (the package's files import each other
+    relatively), registered in sys.modules without touching sys.path."""
+    import importlib
+    import importlib.machinery
+    import importlib.util
+    package = importlib.util.module_from_spec(importlib.machinery.ModuleSpec("torch_ref", None, is_package=True))
+    package.__path__ = [os.path.abspath(path)]
+    sys.modules["torch_ref"] = package
+    return importlib.import_module("torch_ref.st_gcn")
+
+
 def measure(cfg: dict, model, torch_model, x: np.ndarray, threads_list: List[int], repeats: int) -> list:
     """(backend, threads, ms, ratio to torch) rows: dygraph, Paddle Inference with oneDNN on/off, ONNX Runtime and,
     when given, the torch reference, on the same input."""
@@ -139,8 +151,7 @@ def main(argv: List[str] = None) -> None:
 
     torch_model = None
     if args.torch_ref:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))  # torch_ref/ as a package
-        from torch_ref.st_gcn import Model
+        Model = load_torch_ref(args.torch_ref).Model
         torch_model = Model(in_channels=channels, num_class=classes, edge_importance_weighting=True,
                             graph_args={"layout": cfg["model"]["layout"], "strategy": "spatial"})
         torch_model.eval()
