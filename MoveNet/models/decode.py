@@ -27,7 +27,8 @@ def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle
     """Output mode of the original movenetDecode. Returns [B,J,3] = (x, y, score); x = y = -1 below hm_th."""
     size = heatmaps.shape[-1]
     num_joints = heatmaps.shape[1]
-    heatmaps = paddle.where(heatmaps < hm_th, paddle.zeros_like(heatmaps), heatmaps)
+    # below the threshold -> 0 (a mask product: zeros_like/full_like warn while an export traces the graph)
+    heatmaps = heatmaps * (heatmaps >= hm_th).astype(heatmaps.dtype)
     cw = paddle.to_tensor(center_weight(size))
     c = paddle.argmax((centers[:, 0] * cw).flatten(1), axis=1, keepdim=True)  # [B,1]
     cy, cx = (c // size).astype('float32'), (c % size).astype('float32')
@@ -45,8 +46,8 @@ def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle
     x = (px + gather_cells(offsets[:, 0::2], cell).squeeze(2)) / size  # offsets are (x, y) per joint
     y = (py + gather_cells(offsets[:, 1::2], cell).squeeze(2)) / size
     missing = score < hm_th
-    x = paddle.where(missing, paddle.full_like(x, -1.0), x)
-    y = paddle.where(missing, paddle.full_like(y, -1.0), y)
+    x = paddle.where(missing, x * 0 - 1.0, x)
+    y = paddle.where(missing, y * 0 - 1.0, y)
     return paddle.stack([x, y, score], axis=2)
 
 
