@@ -6,14 +6,20 @@ PYTHON  ?= python3
 # Paddle wheel for `make install`; GPU users: make install PADDLE=paddlepaddle-gpu
 PADDLE  ?= paddlepaddle==3.3.1
 TORCH   ?= torch==2.13.0
-MODE    := lite_train_lite_infer
+# TIPC mode of `make tipc-all` / `make tipc-<Folder>`: lite_train_lite_infer (default),
+# lite_train_whole_infer, whole_infer or whole_train_whole_infer (needs the real datasets)
+MODE    ?= lite_train_lite_infer
+# where `make test` writes what it checks (alignment logs, notebooks, timings); gitignored
+OUT     := output
 export PYTHON
 export PIP_ROOT_USER_ACTION := ignore
 
 # `make test` installs once, then runs the sub-steps without reinstalling.
 INSTALL_DEP := $(if $(SKIP_INSTALL),,install)
+P2O_CONFIG  := model_linux_gpu_normal_normal_paddle2onnx_python_linux_cpu.txt
 
-.PHONY: install test unit tipc-all align-all bench clean $(addprefix tipc-,$(FOLDERS)) $(addprefix align-,$(FOLDERS))
+.PHONY: install test unit lint check-copies check-clean tipc-all tipc-onnx align-all notebooks bench clean \
+	$(addprefix tipc-,$(FOLDERS)) $(addprefix tipc-onnx-,$(FOLDERS)) $(addprefix align-,$(FOLDERS))
 
 # Idempotent: pip skips what is already satisfied. Paddle is installed only when it is missing or
 # when PADDLE is given on the command line, so a GPU build is never replaced by the CPU wheel.
@@ -27,11 +33,32 @@ install:
 			grep -viE '^[[:space:]]*(paddlepaddle|paddlepaddle-gpu)([<>=!~ ;]|$$)' $$f/requirements.txt > .requirements.$$f.txt; \
 			$(PYTHON) -m pip install -q -r .requirements.$$f.txt || exit 1; rm -f .requirements.$$f.txt; \
 		else echo "skip: $$f not present"; fi; done
-	@$(PYTHON) -m pip install -q -r alignment/requirements.txt
+	@$(PYTHON) -m pip install -q -r alignment/requirements.txt -r requirements-dev.txt
 
+# Everything CI checks; the tree must be as clean after it as before (only ignored outputs appear).
 test: $(INSTALL_DEP)
-	@$(MAKE) --no-print-directory unit tipc-all align-all SKIP_INSTALL=1
+	@mkdir -p $(OUT); git status --porcelain > $(OUT)/git_status_before.txt
+	@$(MAKE) --no-print-directory check-copies lint unit SKIP_INSTALL=1
+	@$(MAKE) --no-print-directory tipc-all SKIP_INSTALL=1
+	@$(MAKE) --no-print-directory tipc-all MODE=whole_infer SKIP_INSTALL=1
+	@$(MAKE) --no-print-directory tipc-onnx SKIP_INSTALL=1
+	@$(MAKE) --no-print-directory align-all ALIGN_OUT=$(CURDIR)/$(OUT)/alignment SKIP_INSTALL=1
+	@$(MAKE) --no-print-directory notebooks check-clean SKIP_INSTALL=1
 	@echo "make test: all steps passed"
+
+# The files each folder carries as its own copy on purpose are one text (tools/check_copies.sh).
+check-copies:
+	@bash tools/check_copies.sh
+
+lint: $(INSTALL_DEP)
+	@$(PYTHON) -m ruff check --quiet . && echo "lint: ruff clean"
+
+# `git status` after the test steps equals `git status` before them.
+check-clean:
+	@git status --porcelain > $(OUT)/git_status_after.txt; \
+	if ! diff -u $(OUT)/git_status_before.txt $(OUT)/git_status_after.txt; then \
+		echo "error: the test steps changed tracked files or left untracked ones (diff above)"; exit 1; fi; \
+	echo "check-clean: git status unchanged"
 
 # Each folder's pytest in its own process (the folders' packages share names like `models`).
 unit: $(INSTALL_DEP)
@@ -41,26 +68,49 @@ unit: $(INSTALL_DEP)
 		(cd $$f && $(PYTHON) -m pytest -q -p no:cacheprovider tests) || exit 1; \
 		echo "== $$f tests: $$(( $$(date +%s) - start )) s"; done
 
+# Every folder's chain in MODE, then one summary table; fails when any chain failed.
 tipc-all: $(INSTALL_DEP)
-	@for f in $(FOLDERS); do $(MAKE) --no-print-directory tipc-$$f SKIP_INSTALL=1 || exit 1; done
+	@mkdir -p $(OUT); : > $(OUT)/tipc_$(MODE).txt; \
+	for f in $(FOLDERS); do \
+		if [ ! -d $$f/test_tipc ]; then echo "skip: $$f not present"; continue; fi; \
+		start=$$(date +%s); $(MAKE) --no-print-directory tipc-$$f MODE=$(MODE) SKIP_INSTALL=1; rc=$$?; \
+		echo "$$f $$(( $$(date +%s) - start )) $$rc" >> $(OUT)/tipc_$(MODE).txt; done; \
+	bash tools/tipc_summary.sh $(OUT)/tipc_$(MODE).txt $(MODE)
 
 $(addprefix tipc-,$(FOLDERS)): tipc-%: $(INSTALL_DEP)
 	@f=$*; if [ ! -d $$f/test_tipc ]; then echo "skip: $$f not present"; exit 0; fi; \
 	cfg=$$(cd $$f && ls test_tipc/configs/*/train_infer_python.txt | head -n 1); \
-	echo "== TIPC $(MODE): $$f ($$cfg)"; start=$$(date +%s); \
-	cd $$f && bash test_tipc/prepare.sh $$cfg $(MODE) \
-	&& bash test_tipc/test_train_inference_python.sh $$cfg $(MODE) \
-	&& echo "== $$f TIPC: $$(( $$(date +%s) - start )) s"
+	echo "== TIPC $(MODE): $$f ($$cfg)"; \
+	cd $$f && bash test_tipc/prepare.sh $$cfg $(MODE) && bash test_tipc/test_train_inference_python.sh $$cfg $(MODE)
 
-# Regenerates every alignment log and fails unless each one's last line says `diff check passed`.
+# The paddle2onnx chain of every folder (export, paddle2onnx, ONNX Runtime vs Paddle Inference).
+tipc-onnx: $(INSTALL_DEP)
+	@mkdir -p $(OUT); : > $(OUT)/tipc_paddle2onnx.txt; \
+	for f in $(FOLDERS); do \
+		if [ ! -d $$f/test_tipc ]; then echo "skip: $$f not present"; continue; fi; \
+		start=$$(date +%s); $(MAKE) --no-print-directory tipc-onnx-$$f SKIP_INSTALL=1; rc=$$?; \
+		echo "$$f $$(( $$(date +%s) - start )) $$rc" >> $(OUT)/tipc_paddle2onnx.txt; done; \
+	bash tools/tipc_summary.sh $(OUT)/tipc_paddle2onnx.txt paddle2onnx
+
+$(addprefix tipc-onnx-,$(FOLDERS)): tipc-onnx-%: $(INSTALL_DEP)
+	@f=$*; cfg=$$(cd $$f && ls test_tipc/configs/*/$(P2O_CONFIG) | head -n 1); \
+	echo "== TIPC paddle2onnx: $$f ($$cfg)"; \
+	cd $$f && bash test_tipc/prepare.sh $$cfg paddle2onnx_infer && bash test_tipc/test_paddle2onnx.sh $$cfg
+
+# Runs steps 0-5 of each model and fails unless every log ends in `diff check passed`. Without
+# ALIGN_OUT it refreshes the committed logs; `make test` points ALIGN_OUT at a scratch directory.
 align-all: $(INSTALL_DEP)
 	@for f in $(FOLDERS); do $(MAKE) --no-print-directory align-$$f SKIP_INSTALL=1 || exit 1; done
 
 $(addprefix align-,$(FOLDERS)): align-%: $(INSTALL_DEP)
 	@f=$*; if [ ! -f alignment/$$f/run_alignment.sh ]; then echo "skip: alignment/$$f not present"; exit 0; fi; \
 	echo "== alignment: $$f"; start=$$(date +%s); \
-	bash alignment/$$f/run_alignment.sh && $(PYTHON) alignment/check_logs.py alignment/$$f \
+	ALIGN_OUT=$(if $(ALIGN_OUT),$(ALIGN_OUT)/$$f,) bash alignment/$$f/run_alignment.sh \
 	&& echo "== $$f alignment: $$(( $$(date +%s) - start )) s"
+
+# Each folder's notebooks/aistudio.ipynb, executed headless in a fresh copy of the folder.
+notebooks: $(INSTALL_DEP)
+	@$(PYTHON) tools/run_notebooks.py --check_clean && $(PYTHON) tools/run_notebooks.py $(FOLDERS)
 
 bench: $(INSTALL_DEP)
 	@for f in $(FOLDERS); do \
@@ -69,5 +119,6 @@ bench: $(INSTALL_DEP)
 
 clean:
 	@for f in $(FOLDERS); do [ -d $$f ] && rm -rf $$f/output $$f/test_tipc/output $$f/test_tipc/data $$f/inference; done; true
+	@rm -rf $(OUT)
 	@find . -name __pycache__ -prune -exec rm -rf {} + ; find . -name .pytest_cache -prune -exec rm -rf {} +
 	@find alignment \( -name '*.npy' -o -name '*.pth' -o -name '*.pdparams' \) -delete
