@@ -115,7 +115,9 @@ notebooks: $(INSTALL_DEP)
 bench: $(INSTALL_DEP)
 	@for f in $(FOLDERS); do \
 		if [ ! -f $$f/tools/benchmark.py ]; then echo "skip: $$f not present"; continue; fi; \
-		echo "== bench: $$f"; (cd $$f && $(PYTHON) tools/benchmark.py --torch_ref ../alignment/$$f/torch_ref) || exit 1; done
+		echo "== bench: $$f"; (cd $$f && $(PYTHON) tools/benchmark.py --torch_ref ../alignment/$$f/torch_ref \
+			--update_readme True) || exit 1; done
+	@$(PYTHON) tools/bench_report.py
 
 clean:
 	@for f in $(FOLDERS); do [ -d $$f ] && rm -rf $$f/output $$f/test_tipc/output $$f/test_tipc/data $$f/inference; done; true
