@@ -1,6 +1,11 @@
-"""Paddle Inference (or ONNX Runtime) on an FSD-10 .npy file with an exported model.
+"""ONNX Runtime or Paddle Inference on an FSD-10 .npy file with an exported model.
 
     python infer.py --model_dir ./inference --input_file data/fsd10/test_A_data.npy
+--backend auto (the default) runs ONNX Runtime when onnxruntime is importable and <model dir>/model.onnx exists
+(tools/benchmark.py: it is the fastest CPU path for ST-GCN, bench/results.md), else Paddle Inference with oneDNN;
+--backend paddle|onnxruntime and --enable_mkldnn override. --precision int8 runs <model dir>/model_int8.onnx
+(tools/quantize.py) on ONNX Runtime; on CPU fp16 is refused (no fp16 kernels) and bf16 runs only where the CPU
+reports bf16 support; on GPU fp16/int8 go through TensorRT (--use_tensorrt True).
 The input is a data file [N, C, T, 25, M] or one sample [C, T, 25, M]. The pipeline, class names, C and M
 come from the export directory's config.yaml (written by export_model.py), or from --config; a config or data
 whose C, M or class count differ from the exported model are refused. Every prediction is printed (also with
@@ -30,6 +35,7 @@ from utils.common import (
 from utils.config import class_names, config_beside, load_config
 
 WARMUP = 2  # batches run before timing starts (--enable_benchmark)
+BACKEND_NAMES = {"paddle": "Paddle Inference", "onnxruntime": "ONNX Runtime"}
 
 
 def parse_args(argv=None):
@@ -47,11 +53,15 @@ def parse_args(argv=None):
     p.add_argument("--enable_mkldnn", type=str2bool, default=True)
     p.add_argument("--cpu_threads", type=positive_int, default=1)
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
-    p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
+    p.add_argument("--precision", choices=["fp32", "fp16", "bf16", "int8"], default="fp32",
+                   help="int8: ONNX Runtime on model_int8.onnx (tools/quantize.py); CPU fp16 refused, bf16 only with "
+                        "avx512_bf16/amx_bf16")
     p.add_argument("--ir_optim", type=str2bool, default=True)
     p.add_argument("--gpu_mem", type=positive_int, default=8000, help="initial GPU memory pool, MB")
     p.add_argument("--enable_benchmark", type=str2bool, default=False, help="time the run, report in auto_log form")
-    p.add_argument("--backend", choices=["paddle", "onnxruntime"], default="paddle")
+    p.add_argument("--backend", choices=["auto", "paddle", "onnxruntime"], default="auto",
+                   help="auto: ONNX Runtime when installed and model.onnx exists (faster here), else Paddle "
+                        "Inference with oneDNN")
     p.add_argument("--save_results", default=None, help="write the predictions to this json")
     p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs (passes, glog)")
     return p.parse_args(argv)
@@ -101,7 +111,7 @@ class PaddlePredictor:
             if args.enable_mkldnn:
                 config.enable_mkldnn()
                 config.set_mkldnn_cache_capacity(10)
-                if args.precision == "fp16":
+                if args.precision == "bf16":  # choose_backend checked the CPU flags
                     config.enable_mkldnn_bfloat16()
             else:
                 config.disable_mkldnn()  # on by default in Paddle 3
@@ -124,10 +134,61 @@ class PaddlePredictor:
 
 
 def onnx_file(args) -> str:
+    if args.precision == "int8":
+        path = args.onnx_file or os.path.join(model_dir_of(args), "model_int8.onnx")
+        if not os.path.isfile(path):
+            raise UserError(f"int8 model not found, {path}, run `python tools/quantize.py --model_dir "
+                            f"{model_dir_of(args)} --calib_data <train or test .npy>` first")
+        return path
     path = args.onnx_file or os.path.join(model_dir_of(args), "model.onnx")
     if not os.path.isfile(path):
         raise UserError(f"ONNX model not found, {path}, run export_model.py --onnx True (or pass --onnx_file)")
     return path
+
+
+def cpu_has_bf16() -> bool:
+    """The CPU flags report bf16 arithmetic (AVX512-BF16 or AMX-BF16)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def onnxruntime_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def choose_backend(args) -> str:
+    """The backend that runs, after the precision checks (one error line each, exit 2)."""
+    if not args.use_gpu:
+        if args.precision == "fp16":
+            raise UserError("--precision fp16 on CPU, this CPU has no fp16 arithmetic (Paddle would silently run "
+                            "bf16 or fp32), use --precision fp32, int8 (ONNX Runtime) or --use_gpu True")
+        if args.precision == "bf16" and not cpu_has_bf16():
+            raise UserError("--precision bf16 on CPU, /proc/cpuinfo reports neither avx512_bf16 nor amx_bf16, use "
+                            "--precision fp32 or int8 (ONNX Runtime)")
+        if args.precision == "int8" and args.backend == "paddle":
+            raise UserError("--backend paddle --precision int8 on CPU, Paddle Inference has no int8 path for a "
+                            "Paddle 3 (.json) export without PaddleSlim, use --backend onnxruntime (or auto) after "
+                            "`python tools/quantize.py --model_dir <export dir> --calib_data <.npy>`")
+    if args.backend != "auto":
+        if args.backend == "onnxruntime" and args.precision == "bf16":
+            raise UserError("--precision bf16 runs on Paddle Inference only, pass --backend paddle or auto")
+        return args.backend
+    if args.use_gpu or args.precision in ("fp16", "bf16"):
+        return "paddle"
+    if args.precision == "int8":
+        if not onnxruntime_available():
+            raise UserError("--precision int8 runs on ONNX Runtime, which is not installed, pip install onnxruntime")
+        return "onnxruntime"
+    has_onnx = os.path.isfile(args.onnx_file or os.path.join(model_dir_of(args), "model.onnx"))
+    return "onnxruntime" if has_onnx and onnxruntime_available() else "paddle"
 
 
 class OnnxPredictor:
@@ -240,6 +301,7 @@ def report(args, names: list, probs: np.ndarray, backend: str) -> list:
 
 def main(argv=None) -> list:
     args = parse_args(argv)
+    args.backend = choose_backend(args)
     if args.backend == "paddle":
         resolve_model(args)  # a missing model is named before its config
     else:
@@ -260,7 +322,8 @@ def main(argv=None) -> list:
             data_shape="dynamic", save_path=None, inference_config=predictor.config,
             pids=os.getpid(), process_name=None, gpu_ids="auto" if args.use_gpu else None,
             time_keys=["preprocess_time", "inference_time", "postprocess_time"], warmup=WARMUP)
-    print(f"Inference model(STGCN), {args.backend}...")
+    print(f"Inference model(STGCN) with {BACKEND_NAMES[args.backend]}, {args.precision}"
+          f"{', oneDNN on' if args.backend == 'paddle' and args.enable_mkldnn and not args.use_gpu else ''}...")
     results = report(args, names, predict_all(args, cfg, data, transform, predictor, autolog), args.backend)
     if args.save_results:
         write_file_atomic(args.save_results, {"model": "STGCN", "backend": args.backend, "precision": args.precision,

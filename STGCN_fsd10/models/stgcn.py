@@ -5,7 +5,13 @@ Data BN, 10 spatial-temporal graph convolution blocks with learnable edge import
 Sub-layer names follow PaddleVideo's STGCN backbone (data_bn, st_gcn_networks.i.{gcn.conv, tcn.k,
 residual.k}, edge_importance.i, buffer A) so its released STGCN_fsd.pdparams loads directly.
 """
+import warnings
 from typing import List, Tuple
+
+# Paddle 3's BatchNorm.forward warns on EVERY training step that it "now always tracks global mean and variance":
+# a note about Paddle's own (documented) behaviour, which is what ST-GCN wants; it floods train logs (issue 17)
+BN_NOTE = "When training, we now always track global mean and variance"
+warnings.filterwarnings("ignore", message=BN_NOTE)
 
 import paddle
 import paddle.nn as nn

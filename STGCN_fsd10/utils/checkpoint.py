@@ -114,8 +114,9 @@ def load_pretrained(model: paddle.nn.Layer, path: str, logger=None, new_head_ok:
         say(f"warning: {' and '.join(absent)} not in {path}: re-initialised")
     if "backbone.A" not in state:
         say("backbone.A missing in the checkpoint: using the graph built from the config")
-    with warnings.catch_warnings():  # the dropped head is reported above, in one line
+    with warnings.catch_warnings():  # the dropped head and a missing A are reported above, in one line each
         warnings.filterwarnings("ignore", message="Skip loading for head.fcn")
+        warnings.filterwarnings("ignore", message="Skip loading for backbone.A")
         model.set_state_dict(state)
     info(f"loaded pretrained weights from {path} ({len([k for k in own if k in state])} of {len(own)} tensors)")
 
