@@ -9,7 +9,7 @@ import paddle
 import pytest
 import torch
 import yaml
-from conftest import ROOT, cli, error_line
+from conftest import ROOT, cli, error_line, with_root, write_cfg
 
 
 def torch_state(num_class=60):
@@ -83,9 +83,10 @@ def test_convert_weights_num_classes_says_which_head_tensors_were_dropped(capsys
     assert 'num_class=4' in warn[0]
 
 
-def test_pretrained_torch_checkpoint_names_the_converter(capsys, tmp_path, torch_ckpt, mini_root):
+def test_pretrained_torch_checkpoint_names_the_converter(capsys, tmp_path, torch_ckpt, mini_root, lite_cfg):
     """train/test/predict/export (and main.py -pp) refuse a torch checkpoint with the exact convert command."""
     npy = os.path.join(mini_root, 'eval_data.npy')
+    main_cfg = write_cfg(tmp_path / 'lite_mini.yaml', with_root(lite_cfg, mini_root))  # main.py has no --dataset_root
     runs = [
         ('train.py', '--config', 'configs/lite.yaml', '--dataset_root', mini_root, '--pretrained', torch_ckpt,
          '--save_dir', tmp_path / 'out', '--device', 'cpu', '--progress', 'False'),
@@ -94,7 +95,7 @@ def test_pretrained_torch_checkpoint_names_the_converter(capsys, tmp_path, torch
         ('predict.py', '--config', 'configs/lite.yaml', '--input_file', npy, '--pretrained', torch_ckpt,
          '--device', 'cpu'),
         ('export_model.py', '--config', 'configs/lite.yaml', '--model_path', torch_ckpt, '--save_dir', tmp_path),
-        ('main.py', '-c', os.path.join(ROOT, 'configs', 'lite.yaml'), '-e', '-pp', torch_ckpt, '--device', 'cpu'),
+        ('main.py', '-c', main_cfg, '-e', '-pp', torch_ckpt, '--device', 'cpu'),
     ]
     expected = (f'tools/convert_weights.py --src {torch_ckpt} --dst '
                 f'{os.path.join(os.path.dirname(torch_ckpt), "2001_EfficientGCN-B0_ntu-xsub.pdparams")}')
