@@ -94,7 +94,7 @@ def run_batches(args, predictor, cfg, frames) -> List[dict]:
                 if output_joints(outputs) != cfg.DATA.num_joints:
                     raise UserError(f'the exported model predicts {output_joints(outputs)} joints but the config has '
                                     f'DATA.num_joints {cfg.DATA.num_joints}, --config, pass the config of the export')
-            kps = postprocess(outputs, cfg.TEST.hm_th)
+            kps = postprocess(outputs, cfg.TEST.hm_th, cfg.DATA.img_size, cfg.TEST.keypoint_units)
             if autolog:
                 autolog.times.end(stamp=True)
             if r > 0:

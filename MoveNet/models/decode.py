@@ -1,4 +1,4 @@
-"""movenetDecode: the four 48x48 maps -> 17 keypoints (x, y in [0,1] of the crop, score).
+"""movenetDecode: the four 48x48 maps -> 17 keypoints (x, y in [0,1] of the crop, or in input pixels, score).
 
 One implementation in Paddle ops serves the dygraph model, the exported "network + decode" graph and the raw
 outputs of an exported network (numpy in, numpy out via `decode_outputs`)."""
@@ -23,8 +23,10 @@ def gather_cells(maps: paddle.Tensor, idx: paddle.Tensor) -> paddle.Tensor:
 
 
 def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle.Tensor, offsets: paddle.Tensor,
-                   hm_th: float = 0.1) -> paddle.Tensor:
-    """Output mode of the original movenetDecode. Returns [B,J,3] = (x, y, score); x = y = -1 below hm_th."""
+                   hm_th: float = 0.1, scale: float = 1.0) -> paddle.Tensor:
+    """Output mode of the original movenetDecode. Returns [B,J,3] = (x, y, score); x = y = -1 below hm_th.
+    x, y are in [0, 1] of the crop times `scale`: 1 (the original's units) or the input size (input pixels, the
+    units of the --with_decode export)."""
     size = heatmaps.shape[-1]
     num_joints = heatmaps.shape[1]
     # below the threshold -> 0 (a mask product: zeros_like/full_like warn while an export traces the graph)
@@ -45,6 +47,8 @@ def movenet_decode(heatmaps: paddle.Tensor, centers: paddle.Tensor, regs: paddle
     cell = idx.unsqueeze(2)
     x = (px + gather_cells(offsets[:, 0::2], cell).squeeze(2)) / size  # offsets are (x, y) per joint
     y = (py + gather_cells(offsets[:, 1::2], cell).squeeze(2)) / size
+    if scale != 1.0:
+        x, y = x * scale, y * scale
     missing = score < hm_th
     x = paddle.where(missing, x * 0 - 1.0, x)
     y = paddle.where(missing, y * 0 - 1.0, y)

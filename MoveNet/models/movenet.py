@@ -37,12 +37,17 @@ class MoveNet(nn.Layer):
 
 
 class MoveNetWithDecode(nn.Layer):
-    """Network and movenetDecode in one graph: [N,3,192,192] -> keypoints [N,17,3] (x, y, score)."""
+    """Network and movenetDecode in one graph: [N,3,S,S] -> keypoints [N,17,3] (x, y, score). units 'pixels': x, y
+    in pixels of the model input (0..S, the export's contract, TEST.keypoint_units); 'normalized': [0, 1] of it.
+    x = y = -1 where the score is below hm_th."""
 
-    def __init__(self, net: MoveNet, hm_th: float = 0.1):
+    def __init__(self, net: MoveNet, hm_th: float = 0.1, img_size: int = 192, units: str = 'pixels'):
         super().__init__()
+        if units not in ('pixels', 'normalized'):
+            raise ValueError(f'units {units!r}: pixels or normalized')
         self.net = net
         self.hm_th = hm_th
+        self.scale = float(img_size) if units == 'pixels' else 1.0
 
     def forward(self, x: paddle.Tensor) -> paddle.Tensor:
-        return movenet_decode(*self.net(x), hm_th=self.hm_th)
+        return movenet_decode(*self.net(x), hm_th=self.hm_th, scale=self.scale)

@@ -55,14 +55,55 @@ def test_exported_network_matches_dygraph(exported, mini_root, backend, mkldnn, 
 
 
 def test_exported_decode_graph_matches_library_decode(exported, mini_root):
+    """The --with_decode export (issue 15 contract): x, y in pixels of the 192x192 input, score 0..1, -1 where the
+    score is below TEST.hm_th; the same as the library decode of the network export (Paddle and ONNX Runtime)."""
     from models.decode import decode_outputs
     d, net = exported
     x = _images(mini_root)
     maps = _infer(x, model_dir=str(d / 'net'))
+    ref = decode_outputs(maps)  # normalised
+    found = ref[..., 0] >= 0
+    assert found.any()
+    ref[..., :2] = np.where(found[..., None], ref[..., :2] * 192, -1)
     for backend in ('paddle', 'onnxruntime'):
         kps = _infer(x, model_dir=str(d / 'dec'), backend=backend)[0]
         assert kps.shape == (2, 17, 3)
-        np.testing.assert_allclose(kps, decode_outputs(maps), atol=1e-4)
+        np.testing.assert_allclose(kps, ref, atol=1e-3)
+        assert ((kps[..., :2] >= 0) & (kps[..., :2] <= 192) | (kps[..., :2] == -1)).all()
+        assert ((kps[..., 2] >= 0) & (kps[..., 2] <= 1)).all()
+
+
+def test_decode_export_contract_files_and_readme_example(exported, mini_root):
+    """What another program relies on (README "Use as a pose estimator from another program"): config.yaml says
+    TEST.keypoint_units: pixels, one input `image` [-1,3,192,192], one output [N,17,3]; the README's Paddle
+    Inference example, run as written on a picture of another aspect ratio, gives infer.py's keypoints."""
+    import re
+
+    import cv2
+    import onnxruntime as ort
+    import yaml
+    d, _ = exported
+    with open(d / 'dec' / 'config.yaml') as f:
+        cfg = yaml.safe_load(f)
+    assert cfg['TEST']['keypoint_units'] == 'pixels' and cfg['DATA']['img_size'] == 192
+    sess = ort.InferenceSession(str(d / 'dec' / 'model.onnx'), providers=['CPUExecutionProvider'])
+    (inp,), (out,) = sess.get_inputs(), sess.get_outputs()
+    assert inp.name == 'image' and inp.shape[1:] == [3, 192, 192] and inp.type == 'tensor(float)'
+    assert out.shape[1:] == [17, 3]
+    readme = open(os.path.join(os.path.dirname(os.path.dirname(__file__)), 'README.md'), encoding='utf-8').read()
+    section = readme.split('## Use as a pose estimator from another program', 1)[1]
+    code = re.search(r'```python\n(.*?)```', section, re.S).group(1)
+    name = sorted(os.listdir(os.path.join(mini_root, 'imgs')))[0]
+    picture = d / 'wide.png'
+    cv2.imwrite(str(picture), cv2.resize(cv2.imread(os.path.join(mini_root, 'imgs', name)), (288, 192)))
+    scope = {}
+    exec(code.replace("'inference_decode'", repr(str(d / 'dec'))).replace("'person.jpg'", repr(str(picture))), scope)
+    from datasets.images import preprocess
+    want = _infer(preprocess(cv2.imread(str(picture)))[None], model_dir=str(d / 'dec'))[0][0]
+    np.testing.assert_allclose(scope['kps'], want, atol=1e-4)
+    found = want[:, 0] >= 0
+    np.testing.assert_allclose(scope['frame_xy'][found], want[found, :2] * [288 / 192, 1], atol=1e-3)
+    assert (scope['frame_xy'][~found] == -1).all()
 
 
 def test_infer_script_prints_keypoints_benchmark_and_no_paddle_noise(exported, mini_root):

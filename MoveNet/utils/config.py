@@ -57,6 +57,9 @@ SCHEMA = {
     'TEST': {
         'batch_size': Field(int, low=1),
         'hm_th': Field(float, low=0, high=1),  # decode score threshold
+        # units of x, y in the `export_model.py --with_decode True` output: input pixels (0..img_size, the
+        # contract other programs rely on) or normalized ([0, 1] of the input); copied into the export's config.yaml
+        'keypoint_units': Field(str, choices=['pixels', 'normalized']),
         'acc_th': Field(float, low=0, low_open=True),  # acc: squared normalised distance < acc_th / img_size
     },
 }

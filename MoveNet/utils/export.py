@@ -30,7 +30,7 @@ def build_layer(cfg, model_path: str, with_decode: bool = False):
     net = MoveNet(cfg.DATA.num_joints)
     load_weights(net, model_path, flag='--model_path')
     net.eval()
-    layer = MoveNetWithDecode(net, cfg.TEST.hm_th) if with_decode else net
+    layer = MoveNetWithDecode(net, cfg.TEST.hm_th, cfg.DATA.img_size, cfg.TEST.keypoint_units) if with_decode else net
     layer.eval()
     return layer
 

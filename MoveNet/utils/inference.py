@@ -110,11 +110,17 @@ def output_joints(outputs: Sequence[np.ndarray]) -> int:
     return int(outputs[0].shape[1])
 
 
-def postprocess(outputs: Sequence[np.ndarray], hm_th: float) -> np.ndarray:
-    """Network outputs (4 maps) or an in-graph decode ([N,J,3]) -> keypoints [N,J,3] (x, y normalised; -1 where the
-    score is below hm_th)."""
+def postprocess(outputs: Sequence[np.ndarray], hm_th: float, img_size: int = 192,
+                units: str = 'pixels') -> np.ndarray:
+    """Network outputs (4 maps) or an in-graph decode ([N,J,3], x, y in `units`: TEST.keypoint_units of the export,
+    'pixels' of the img_size input or 'normalized') -> keypoints [N,J,3] (x, y normalised; -1 where the score is
+    below hm_th)."""
     if len(outputs) == 1:
-        return np.asarray(outputs[0])
+        kps = np.array(outputs[0], dtype=np.float32)
+        if units == 'pixels':
+            found = kps[..., 0] >= 0
+            kps[..., :2] = np.where(found[..., None], kps[..., :2] / np.float32(img_size), kps[..., :2])
+        return kps
     from models.decode import decode_outputs
     return decode_outputs(outputs, hm_th)
 
