@@ -111,9 +111,64 @@ def test_infer_is_quiet_unless_verbose(exported, trained):
     """Issue 17: no "No ccache found" warning, no Paddle pass names (glog or the oneDNN passes' own prints)."""
     _, model_dir = exported
     argv = ["infer.py", f"--model_dir={model_dir}", f"--input_file={os.path.join(trained.root, 'example_sample.npy')}",
-            "--enable_mkldnn=True"]
+            "--enable_mkldnn=True", "--backend=paddle"]
     result = run_script(*argv)
     assert result.returncode == 0, result.stderr[-2000:]
     text = result.stdout + result.stderr
     assert "ccache" not in text and "pass" not in text.lower() and "OneDNN" not in text, text[-2000:]
     assert "\ttop-1 class name: " in result.stdout
+
+
+def test_backend_auto_runs_onnxruntime_when_the_export_has_it(exported, trained, tmp_path, capsys):
+    """Issue 14: the default backend is the fastest one here (ONNX Runtime), Paddle Inference without model.onnx."""
+    import shutil
+    _, model_dir = exported
+    sample = os.path.join(trained.root, "example_sample.npy")
+    load_script("infer").main([f"--model_dir={model_dir}", f"--input_file={sample}"])
+    assert capsys.readouterr().out.startswith("Inference model(STGCN) with ONNX Runtime, fp32...")
+    bare = tmp_path / "bare"
+    shutil.copytree(model_dir, bare, ignore=shutil.ignore_patterns("*.onnx"))
+    load_script("infer").main([f"--model_dir={bare}", f"--input_file={sample}"])
+    assert capsys.readouterr().out.startswith("Inference model(STGCN) with Paddle Inference, fp32, oneDNN on...")
+
+
+def test_int8_quantised_model_agrees_with_fp32(exported, trained, mini_root, tmp_path):
+    """Issue 16: tools/quantize.py on the lite-trained export, infer.py --precision int8 on ONNX Runtime; top-1
+    agreement with fp32 over the mini training file (140 samples) >= 0.95."""
+    import shutil
+    _, model_dir = exported
+    work = tmp_path / "export"
+    shutil.copytree(model_dir, work)
+    data = os.path.join(mini_root, "train_data.npy")
+    quiet(load_script("tools/quantize").main, [f"--model_dir={work}", f"--calib_data={data}", "--num_calib=32"])
+    assert (work / "model_int8.onnx").is_file() and not [n for n in os.listdir(work) if n.startswith(".")]
+    infer = load_script("infer").main
+    fp32 = quiet(infer, [f"--model_dir={work}", f"--input_file={data}", "-b", "16", "--backend=onnxruntime"])
+    int8 = quiet(infer, [f"--model_dir={work}", f"--input_file={data}", "-b", "16", "--precision=int8"])
+    agree = np.mean([a["class_id"] == b["class_id"] for a, b in zip(fp32, int8)])
+    assert len(int8) == 140 and agree >= 0.95, agree
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--precision=fp16"], "--precision fp16 on CPU, this CPU has no fp16 arithmetic"),
+    (["--backend=paddle", "--precision=int8"], "--backend paddle --precision int8 on CPU"),
+    (["--precision=int8"], "int8 model not found"),
+])
+def test_precision_refusals_are_one_line(exported, trained, flags, message, capsys):
+    from conftest import user_error_line
+    _, model_dir = exported
+    sample = os.path.join(trained.root, "example_sample.npy")
+    line = user_error_line(load_script("infer").main, [f"--model_dir={model_dir}", f"--input_file={sample}", *flags],
+                           capsys)
+    assert message in line
+
+
+def test_bf16_only_with_cpu_support(exported, trained, capsys, monkeypatch):
+    from conftest import user_error_line
+    infer = load_script("infer")
+    monkeypatch.setattr(infer, "cpu_has_bf16", lambda: False)
+    _, model_dir = exported
+    sample = os.path.join(trained.root, "example_sample.npy")
+    line = user_error_line(infer.main, [f"--model_dir={model_dir}", f"--input_file={sample}", "--precision=bf16"],
+                           capsys)
+    assert "neither avx512_bf16 nor amx_bf16" in line
