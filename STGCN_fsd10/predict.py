@@ -37,6 +37,9 @@ def parse_args(argv=None):
     p.add_argument("--output", default=folder_path("submission.csv"),
                    help="csv written when a whole data file is predicted (its folder is created)")
     p.add_argument("--save_vis", default=None, help="render the sample: *.gif animation or *.png frame strip")
+    p.add_argument("--frame_size", type=positive_int, nargs=2, default=None, metavar=("W", "H"),
+                   help="with --save_vis: the video's width and height, to draw the whole frame in pixels at its "
+                        "aspect (default: the data's -1..1 coordinates)")
     p.add_argument("--batch_size", type=positive_int, default=16)
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
     return p.parse_args(argv)
@@ -79,7 +82,8 @@ def main(argv=None) -> np.ndarray:
         print(f"{len(classes)} predictions written to {args.output}")
     if args.save_vis:
         save_skeleton_vis(np.asarray(data[index[0]]), model.backbone.graph.edges, args.save_vis,
-                          f"sample {index[0]}: {names[int(classes[0])]} ({float(probs[0].max()):.2f})")
+                          f"sample {index[0]}: {names[int(classes[0])]} ({float(probs[0].max()):.2f})",
+                          layout=cfg["model"]["layout"], frame_size=args.frame_size)
         print(f"skeleton picture written to {args.save_vis}")
     return probs
 
