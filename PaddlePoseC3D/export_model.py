@@ -1,5 +1,6 @@
 """Export PoseC3D for Paddle Inference (softmax inside; input [views, C, T, H, W], views and T dynamic) and, with
---onnx True, ONNX. The config is the config.yaml beside --model_path unless --config overrides it; the export
+--onnx True, ONNX. The exported graph folds each BatchNorm into its Conv3D (models/inference_form.py: the same
+function, faster on Paddle Inference's oneDNN, which does not fuse BN into conv3d). The config is the config.yaml beside --model_path unless --config overrides it; the export
 directory gets its own config.yaml (infer.py reads it).
 python export_model.py --model_path output/best_model/model.pdparams --save_dir output/inference [--onnx True]
 """
@@ -17,6 +18,7 @@ import numpy as np
 import paddle
 
 from models import build_model
+from models.inference_form import fold_bn
 from utils import in_root, run_main, str2bool
 from utils.checkpoint import load_pretrained
 from utils.config import load_config, resolve_config, save_config
@@ -38,7 +40,9 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
     for note in load_pretrained(model, model_path, flag="--model_path"):
         print(note)
     model.eval()
-    net = SoftmaxWrapper(model)
+    reference = SoftmaxWrapper(model)  # the trained network as it is: what the export is checked against
+    reference.eval()
+    net = SoftmaxWrapper(fold_bn(model))
     net.eval()
     d = cfg["data"]
     # views and time stay dynamic (batch of views; any clip_len); the spatial size is the test crop
@@ -61,7 +65,7 @@ def export(cfg: dict, model_path: str, save_dir: str, onnx: bool = False) -> str
                 else {}
             paddle2onnx.export(model_file, os.path.join(tmp, "model.pdiparams"), os.path.join(tmp, "model.onnx"),
                                opset_version=13, **fast)
-            diff = check_onnx(net, os.path.join(tmp, "model.onnx"), cfg)
+            diff = check_onnx(reference, os.path.join(tmp, "model.onnx"), cfg)
         for name in sorted(os.listdir(tmp)):
             os.replace(os.path.join(tmp, name), os.path.join(save_dir, name))
     finally:

@@ -32,6 +32,7 @@ from datasets.pose_dataset import load_videos, video_views
 from datasets.transforms import build_pipeline
 from utils import UserError, check_flag, run_main, str2bool
 from utils.config import class_names, config_beside, load_config
+from utils.inference import BACKENDS, PRECISIONS, Options, check_precision, choose_backend, create_predictor
 from utils.predictions import prediction, print_prediction, save_results
 
 
@@ -41,18 +42,22 @@ def parse_args(argv=None):
     p.add_argument("--model_dir", default=None, help="export directory: model.json (or .pdmodel) + model.pdiparams")
     p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
     p.add_argument("--params_file", default=None, help="model.pdiparams")
-    p.add_argument("--onnx_file", default=None, help="--backend onnxruntime: default <model dir>/model.onnx")
+    p.add_argument("--onnx_file", default=None, help="ONNX Runtime fp32: default <model dir>/model.onnx")
     p.add_argument("--input_file", required=True, help="pkl: one annotation dict, a list, or {'split', 'annotations'}")
     p.add_argument("-b", "--batch_size", type=int, default=1, help="videos per predictor run")
     p.add_argument("--use_gpu", type=str2bool, default=False)
-    p.add_argument("--enable_mkldnn", type=str2bool, default=False)
+    p.add_argument("--enable_mkldnn", type=str2bool, default=True, help="oneDNN for Paddle Inference on CPU")
     p.add_argument("--cpu_threads", type=int, default=1)
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
-    p.add_argument("--precision", choices=["fp32", "fp16", "int8"], default="fp32")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="CPU: fp32, int8 (ONNX Runtime, tools/quantize.py), bf16 (oneDNN, avx512_bf16/amx CPUs "
+                        "only); GPU: fp16/int8 with TensorRT")
     p.add_argument("--ir_optim", type=str2bool, default=True)
     p.add_argument("--gpu_mem", type=int, default=8000, help="MB")
     p.add_argument("--enable_benchmark", type=str2bool, default=False, help="auto_log report after the predictions")
-    p.add_argument("--backend", choices=["paddle", "onnxruntime"], default="paddle")
+    p.add_argument("--backend", choices=BACKENDS, default="auto",
+                   help="auto: the fastest measured path (Paddle Inference + oneDNN for fp32, ONNX Runtime for "
+                        "int8); paddle; onnxruntime")
     p.add_argument("--save_results", default=None, help="json of every prediction (its directory is created)")
     p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs")
     return p.parse_args(argv)
@@ -60,17 +65,15 @@ def parse_args(argv=None):
 
 def resolve_model(args) -> tuple:
     """(model file, params file, export dir): a .json/.pdmodel pair, the given file or its other suffix, or what
-    --model_dir holds; for ONNX Runtime only the export dir (of --onnx_file) is needed."""
-    if args.backend == "onnxruntime" and not (args.model_dir or args.model_file):
-        if not args.onnx_file:
-            raise UserError("no model given, the command line, pass --onnx_file or --model_dir")
-        return None, None, os.path.dirname(os.path.abspath(args.onnx_file))
+    --model_dir holds; with only --onnx_file, just its directory (ONNX Runtime needs nothing else)."""
+    if not (args.model_dir or args.model_file):
+        if args.onnx_file and args.backend != "paddle":
+            return None, None, os.path.dirname(os.path.abspath(args.onnx_file))
+        raise UserError("no model given, the command line, pass --model_dir or --model_file and --params_file")
     model_file, params_file = args.model_file, args.params_file
     if args.model_dir:
         model_file = model_file or os.path.join(args.model_dir, "model.json")
         params_file = params_file or os.path.join(args.model_dir, "model.pdiparams")
-    if not model_file:
-        raise UserError("no model given, the command line, pass --model_dir or --model_file and --params_file")
     if not os.path.isfile(model_file):
         base, ext = os.path.splitext(model_file)
         other = base + (".pdmodel" if ext == ".json" else ".json")
@@ -91,57 +94,13 @@ def check_args(args) -> None:
         import paddle
         if not paddle.is_compiled_with_cuda():
             raise UserError("--use_gpu True but this paddle has no CUDA, the command line, pass --use_gpu False")
-    if args.backend == "paddle" and args.precision != "fp32" and not (args.use_gpu and args.use_tensorrt):
-        raise UserError(f"--precision {args.precision} runs on TensorRT only, the command line, pass --precision fp32 "
-                        "or --use_gpu True --use_tensorrt True")
 
 
-def create_paddle_predictor(args, model_file: str, params_file: str):
-    from paddle import inference
-    config = inference.Config(model_file, params_file)
-    if args.use_gpu:
-        config.enable_use_gpu(args.gpu_mem, 0)
-        if args.use_tensorrt:
-            mode = {"fp32": inference.PrecisionType.Float32, "fp16": inference.PrecisionType.Half,
-                    "int8": inference.PrecisionType.Int8}[args.precision]
-            config.enable_tensorrt_engine(precision_mode=mode, max_batch_size=args.batch_size)
-    else:
-        config.disable_gpu()
-        config.set_cpu_math_library_num_threads(args.cpu_threads)
-        if args.enable_mkldnn:
-            config.enable_mkldnn()
-            config.set_mkldnn_cache_capacity(10)
-        else:
-            config.disable_mkldnn()  # on by default in Paddle 3
-    config.switch_ir_optim(args.ir_optim)
-    if model_file.endswith(".pdmodel"):
-        config.enable_memory_optim()  # breaks create_predictor on PIR (.json) models
-    if not args.verbose:
-        config.disable_glog_info()
-    predictor = inference.create_predictor(config)
-    inp = predictor.get_input_handle(predictor.get_input_names()[0])
-    out = predictor.get_output_handle(predictor.get_output_names()[0])
-
-    def run(x: np.ndarray) -> np.ndarray:
-        inp.reshape(x.shape)
-        inp.copy_from_cpu(x)
-        predictor.run()
-        return out.copy_to_cpu()
-    return run, config
-
-
-def create_ort_predictor(args, onnx_file: str):
-    import onnxruntime as ort
-    if not os.path.isfile(onnx_file):
-        raise UserError(f"onnx model not found, {onnx_file}, export with --onnx True (or pass --onnx_file)")
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = args.cpu_threads
-    if not args.verbose:
-        opts.log_severity_level = 3
-    sess = ort.InferenceSession(onnx_file, opts, providers=["CPUExecutionProvider"])
-    name = sess.get_inputs()[0].name
-    return (lambda x: sess.run(None, {name: x})[0]), {"runtime_device": "cpu", "backend": "onnxruntime",
-                                                      "cpu_math_library_num_threads": args.cpu_threads}
+def options(args) -> Options:
+    return Options(backend=args.backend, precision=args.precision, use_gpu=args.use_gpu,
+                   use_tensorrt=args.use_tensorrt, enable_mkldnn=args.enable_mkldnn, cpu_threads=args.cpu_threads,
+                   ir_optim=args.ir_optim, gpu_mem=args.gpu_mem, batch_size=args.batch_size, verbose=args.verbose,
+                   onnx_file=args.onnx_file)
 
 
 def make_autolog(args, config, cfg: dict):
@@ -175,11 +134,12 @@ def main(argv=None):
         if theirs != len(names):
             raise UserError(f"the model predicts {theirs} classes but the config's class list has {len(names)}, "
                             f"--config {args.config}, pass the config the model was exported with ({exported})")
+    opts = options(args)
+    check_precision(opts, choose_backend(opts, export_dir))  # before the data is read
     anns = load_videos(args.input_file)
-    if args.backend == "paddle":
-        run, config = create_paddle_predictor(args, model_file, params_file)
-    else:
-        run, config = create_ort_predictor(args, args.onnx_file or os.path.join(export_dir, "model.onnx"))
+    predictor = create_predictor(opts, model_file, params_file, export_dir)
+    print(f"Inference model({predictor.model}) with {predictor.description}...")
+    run, config = predictor.run, predictor.config
     pipeline = build_pipeline(cfg["data"], "test")
     batches = [anns[i:i + args.batch_size] for i in range(0, len(anns), args.batch_size)]
     autolog = make_autolog(args, config, cfg) if args.enable_benchmark else None
@@ -205,7 +165,7 @@ def main(argv=None):
                     print_prediction(entry)
                 results += entries
     if args.save_results:
-        save_results(args.save_results, results, model=os.path.abspath(model_file or export_dir), backend=args.backend,
+        save_results(args.save_results, results, model=os.path.abspath(predictor.model), backend=predictor.backend,
                      precision=args.precision, input_file=args.input_file)
     if autolog:
         autolog.report()

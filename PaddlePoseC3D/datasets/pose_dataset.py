@@ -28,8 +28,9 @@ def load_pickle(path: str):
         raise UserError(f"not a readable pickle ({reason[:120]}), {path}, pass the UCF-101/NTU pose .pkl") from None
 
 
-def validate_annotation(ann, where: str, num_classes: int | None = None) -> None:
-    """Raise a UserError naming `where` for anything the pipeline cannot use."""
+def validate_annotation(ann, where: str, num_classes: int | None = None, unlabelled_ok: bool = False) -> None:
+    """Raise a UserError naming `where` for anything the pipeline cannot use. With unlabelled_ok (videos to
+    predict, e.g. from tools/video_to_pose.py) the label may also be -1, "unknown"."""
     if not isinstance(ann, dict):
         raise UserError(f"annotation is a {type(ann).__name__}, not a dict, {where}, regenerate the pkl")
     missing = [k for k in REQUIRED_KEYS if k not in ann]
@@ -61,6 +62,8 @@ def validate_annotation(ann, where: str, num_classes: int | None = None) -> None
         raise UserError(f"img_shape {shape!r} is not (height, width) in pixels, {where}, "
                         "store the frame size as two positive ints")
     label = ann["label"]
+    if unlabelled_ok and isinstance(label, (int, np.integer)) and not isinstance(label, bool) and label == -1:
+        return
     if not isinstance(label, (int, np.integer)) or isinstance(label, bool) or label < 0 \
             or (num_classes is not None and label >= num_classes):
         raise UserError(f"label {label!r} is not an int in [0, {num_classes}), {where}, "
@@ -99,8 +102,8 @@ def load_split(path: str, split: str, num_classes: int | None = None) -> list[di
 
 def load_videos(path: str) -> list[dict]:
     """Videos to predict: a pkl holding one annotation dict (like PaddleVideo's example), a list of them, or a
-    whole {'split', 'annotations'} file; each validated, and each must show a person somewhere (a video with no
-    detected person, all-NaN keypoints or only zero scores has nothing to classify)."""
+    whole {'split', 'annotations'} file; each validated (label -1, unknown, allowed), and each must show a person
+    somewhere (a video with no detected person, all-NaN keypoints or only zero scores has nothing to classify)."""
     data = load_pickle(path)
     if isinstance(data, dict) and "annotations" in data:
         data = data["annotations"]
@@ -109,7 +112,7 @@ def load_videos(path: str) -> list[dict]:
         raise UserError(f"no videos in the file, {path}, pass a pkl with at least one annotation dict")
     for i, ann in enumerate(anns):
         where = f"{path}[{i}]"
-        validate_annotation(ann, where)
+        validate_annotation(ann, where, unlabelled_ok=True)
         kp, score = ann["keypoint"], ann["keypoint_score"]
         seen = (score > 0) & np.isfinite(kp).all(axis=-1) if kp.size else np.zeros(0, bool)
         if not seen.any():

@@ -194,7 +194,9 @@ def test_another_class_count_is_refused(tool, tmp_path, mini_pkl, lite_run, lite
 INFER_FLAG_CASES = {
     "-b 0": (["-b", "0"], "--batch_size 0 is out of range"),
     "--cpu_threads 0": (["--cpu_threads", "0"], "--cpu_threads 0 is out of range"),
-    "int8 on CPU": (["--precision", "int8"], "--precision int8 runs on TensorRT only"),
+    "int8 not quantised": (["--precision", "int8"], "no int8 model, "),
+    "int8 on Paddle CPU": (["--backend", "paddle", "--precision", "int8"], "--precision int8 with --backend paddle"),
+    "fp16 on CPU": (["--precision", "fp16"], "--precision fp16 on CPU: this CPU has no float16 arithmetic"),
     "missing model": (["--model_dir", "{tmp}/nothing"], "model file not found"),
     "missing onnx": (["--backend", "onnxruntime", "--onnx_file", "{tmp}/m.onnx"], "onnx model not found"),
 }
@@ -207,6 +209,14 @@ def test_infer_bad_flags(case, tmp_path, mini_pkl, lite_export, capsys):
     args = [a.format(tmp=tmp_path) for a in args]
     code = cli(infer.main, "--model_dir", lite_export, "--input_file", example, *args)
     assert code == 2 and match in one_error_line(capsys)
+
+
+def test_infer_refuses_bf16_without_cpu_support(tmp_path, mini_pkl, lite_export, monkeypatch, capsys):
+    import utils.inference
+    monkeypatch.setattr(utils.inference, "cpu_has_bf16", lambda: False)
+    example = os.path.join(os.path.dirname(mini_pkl), "predict_example.pkl")
+    assert cli(infer.main, "--model_dir", lite_export, "--input_file", example, "--precision", "bf16") == 2
+    assert "--precision bf16: this CPU reports no bfloat16 support" in one_error_line(capsys)
 
 
 def test_test_py_names_its_own_flag(tmp_path, mini_pkl, lite_run, capsys):

@@ -65,7 +65,10 @@ def test_pretrained_torch_checkpoint_names_the_converter_command(script, tmp_pat
                       "--device", "cpu", "--pretrained", ckpt),
             "test": (test_script.main, "--config", tiny_cfg, "--dataset_root", mini_pkl, "--device", "cpu",
                      "--pretrained", ckpt),
-            "predict": (predict.main, "--config", tiny_cfg, "--device", "cpu", "--pretrained", ckpt),
+            # the input is missing as well: the checkpoint is checked first (config, weights, input), so the
+            # result does not depend on whether test_tipc/prepare.sh has written the default example
+            "predict": (predict.main, "--config", tiny_cfg, "--device", "cpu", "--pretrained", ckpt,
+                        "--input_file", str(tmp_path / "absent.pkl")),
             "export": (export_model.main, "--config", tiny_cfg, "--model_path", ckpt, "--save_dir", str(tmp_path))}
     main, *args = argv[script]
     assert cli(main, *args) == 2

@@ -96,7 +96,7 @@ def test_two_processes_match_one_process_with_the_same_total_batch(tiny_cfg, min
 def test_export_parity_paddle_inference_and_onnx(lite_run, lite_export, mini_pkl):
     """The export (no --config: the checkpoint's config.yaml) against dygraph: Paddle Inference < 1e-5, ONNX
     Runtime < 1e-4; the export directory holds its config.yaml."""
-    import argparse
+    from utils.inference import Options, create_ort_predictor, create_paddle_predictor
     cfg = load_config(os.path.join(lite_export, "config.yaml"))
     assert cfg == load_config(os.path.join(lite_run[0], "best_model", "config.yaml"))
     x = np.concatenate([build_dataset(mini_pkl, cfg, "test")[i][0] for i in (0, 5)])
@@ -105,12 +105,12 @@ def test_export_parity_paddle_inference_and_onnx(lite_run, lite_export, mini_pkl
     model.eval()
     with paddle.no_grad():
         ref = paddle.nn.functional.softmax(model(paddle.to_tensor(x)), -1).numpy()
-    ns = argparse.Namespace(use_gpu=False, use_tensorrt=False, cpu_threads=1, enable_mkldnn=False, ir_optim=True,
-                            precision="fp32", batch_size=1, gpu_mem=0, verbose=False)
-    run, _ = infer.create_paddle_predictor(ns, os.path.join(lite_export, "model.json"),
-                                           os.path.join(lite_export, "model.pdiparams"))
-    assert np.abs(run(x) - ref).max() < 1e-5
-    run, _ = infer.create_ort_predictor(ns, os.path.join(lite_export, "model.onnx"))
+    for mkldnn in (False, True):
+        run, _ = create_paddle_predictor(Options(backend="paddle", enable_mkldnn=mkldnn),
+                                         os.path.join(lite_export, "model.json"),
+                                         os.path.join(lite_export, "model.pdiparams"))
+        assert np.abs(run(x) - ref).max() < 1e-5
+    run, _ = create_ort_predictor(os.path.join(lite_export, "model.onnx"), 1)
     assert np.abs(run(x) - ref).max() < 1e-4
 
 

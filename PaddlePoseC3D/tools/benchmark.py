@@ -1,7 +1,12 @@
 """`make bench`: (1) GeneratePoseTarget, vectorised vs the plain per-keypoint reference, on 1- and 2-person
-48x17x56x56 clips, one core; (2) params, FLOPs and per-view latency of the PoseC3D network in Paddle dygraph,
-Paddle Inference (oneDNN on/off), ONNX Runtime and the torch reference, as a markdown table.
-    python tools/benchmark.py --torch_ref ../alignment/PaddlePoseC3D/torch_ref
+48x17x56x56 clips, one core; (2) params, FLOPs and per-view latency (batch 1, 1 and 2 threads) of the PoseC3D
+network (random weights, exported as export_model.py does: BN folded) in Paddle dygraph, Paddle Inference (oneDNN
+on/off), ONNX Runtime fp32 and int8 (tools/quantize.py, calibrated on 32 mini-data views) and the torch reference,
+with the int8 output agreement on those views; (3) with --pose_model (a MoveNet export, --with_decode True) the video
+demo's two stages on a synthetic 10-second 320x240 clip at 2 threads (issue 15): pose frames/s (tools/video_to_pose.py)
+and the action stage (20 views, Paddle Inference oneDNN) in video frames/s. Writes bench/results.json
+and bench/results.md; --update_readme True rewrites README.md's and README_cn.md's bench block from the json.
+    python tools/benchmark.py --torch_ref ../alignment/PaddlePoseC3D/torch_ref [--update_readme True]
 """
 from __future__ import annotations
 
@@ -112,15 +117,19 @@ def import_torch_ref(path: str):
     return sys.modules["torch_ref"]
 
 
-def bench_model(args) -> list[str]:
+def bench_model(args) -> dict:
+    """results.json's model part: params, gflops, latency_ms[path][threads], int8 speed/agreement."""
     import paddle
-    from export_model import SoftmaxWrapper
-    from infer import create_ort_predictor, create_paddle_predictor
+    from export_model import export
 
+    from datasets.mini import write_mini
     from models import build_model
+    from tools.quantize import calibration_views, quantize
     from utils import in_root
     from utils.config import load_config
+    from utils.inference import Options, create_ort_predictor, create_paddle_predictor
     paddle.set_device("cpu")
+    paddle.seed(0)
     cfg = load_config(in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
     model = build_model(cfg["model"])
     model.eval()
@@ -130,56 +139,189 @@ def bench_model(args) -> list[str]:
     flops = count_flops(model, shape)
     tmp_dir = tempfile.TemporaryDirectory()
     tmp = tmp_dir.name
-    net = SoftmaxWrapper(model)
-    net.eval()
-    spec = [paddle.static.InputSpec([None, 17, None, 56, 56], "float32", "x")]
-    paddle.jit.save(paddle.jit.to_static(net, input_spec=spec, full_graph=True), os.path.join(tmp, "model"))
-    import paddle2onnx
-    paddle2onnx.export(os.path.join(tmp, "model.json"), os.path.join(tmp, "model.pdiparams"),
-                       os.path.join(tmp, "model.onnx"), opset_version=13)
-    results = {}
+    weights = os.path.join(tmp, "w.pdparams")
+    paddle.save(model.state_dict(), weights)
+    export(cfg, weights, os.path.join(tmp, "export"), onnx=True)
+    exp = os.path.join(tmp, "export")
+    mini = write_mini(os.path.join(tmp, "data", "mini.pkl"), num_classes=101)
+    calib = calibration_views(exp, mini, 32)
+    quantize(exp, calib)
+    model_file, params_file = os.path.join(exp, "model.json"), os.path.join(exp, "model.pdiparams")
+    lat = {}
+    sm = paddle.nn.Softmax()
     for threads in args.threads:
+        key = str(threads)
         if threads == int(os.environ["OMP_NUM_THREADS"]):  # dygraph's thread count is fixed at start-up
             xt = paddle.to_tensor(x)
             with paddle.no_grad():
-                results[("Paddle dygraph", threads)] = median_ms(lambda: net(xt), args.repeat)
-        for mkl in (True, False):
-            ns = argparse.Namespace(use_gpu=False, use_tensorrt=False, cpu_threads=threads, enable_mkldnn=mkl,
-                                    ir_optim=True, precision="fp32", batch_size=1, gpu_mem=0, verbose=False)
-            run, _ = create_paddle_predictor(ns, os.path.join(tmp, "model.json"), os.path.join(tmp, "model.pdiparams"))
-            results[(f"Paddle Inference, oneDNN {'on' if mkl else 'off'}", threads)] = median_ms(lambda: run(x),
-                                                                                                   args.repeat)
-        run, _ = create_ort_predictor(argparse.Namespace(cpu_threads=threads, verbose=False),
-                                      os.path.join(tmp, "model.onnx"))
-        results[("ONNX Runtime", threads)] = median_ms(lambda: run(x), args.repeat)
+                lat.setdefault("paddle_dygraph", {})[key] = median_ms(lambda: sm(model(xt)), args.repeat)
+        for mkl, name in ((True, "paddle_inference_onednn"), (False, "paddle_inference_plain")):
+            run, _ = create_paddle_predictor(Options(backend="paddle", enable_mkldnn=mkl, cpu_threads=threads),
+                                             model_file, params_file)
+            lat.setdefault(name, {})[key] = median_ms(lambda: run(x), args.repeat)
+        for name, f in (("onnxruntime", "model.onnx"), ("onnxruntime_int8", "model_int8.onnx")):
+            run, _ = create_ort_predictor(os.path.join(exp, f), threads)
+            lat.setdefault(name, {})[key] = median_ms(lambda: run(x), args.repeat)
         if args.torch_ref:
             import torch
             torch.set_num_threads(threads)
             tm = import_torch_ref(args.torch_ref).build_torch_model(101).eval()
             xt_t = torch.from_numpy(x)
             with torch.no_grad():
-                results[("torch reference", threads)] = median_ms(lambda: tm(xt_t), args.repeat)
+                lat.setdefault("torch", {})[key] = median_ms(lambda: tm(xt_t), args.repeat)
+    fp32, _ = create_ort_predictor(os.path.join(exp, "model.onnx"), max(args.threads))
+    int8, _ = create_ort_predictor(os.path.join(exp, "model_int8.onnx"), max(args.threads))
+    views = np.concatenate(calib)
+    p32, p8 = fp32(views), int8(views)
     tmp_dir.cleanup()
-    rows = [f"PoseC3D SlowOnly-R50, 101 classes: {params:,} parameters, {flops / 1e9:.2f} GFLOPs per view "
-            f"(input {shape[1:]}, multiply-add = 2 FLOPs)", "",
-            f"| backend | threads | ms / view (median of {args.repeat}) | ratio to torch |", "| --- | --- | --- | --- |"]
-    for (name, threads), ms in results.items():
-        ref = results.get(("torch reference", threads))
-        rows.append(f"| {name} | {threads} | {ms:.1f} | {f'{ms / ref:.2f}' if ref else '-'} |")
-    return rows
+    speed = {k: lat["onnxruntime"][k] / lat["onnxruntime_int8"][k] for k in lat["onnxruntime"]}
+    return {"params": params, "gflops": round(flops / 1e9, 2), "latency_ms": lat,
+            "int8": {"speedup_vs_onnxruntime_fp32": speed, "calibration_views": len(calib),
+                     "top1_agreement_random_weights": float((p32.argmax(1) == p8.argmax(1)).mean()),
+                     "max_abs_delta_softmax_random_weights": float(np.abs(p32 - p8).max()),
+                     "note": "random-weight R50 on the 32 calibration views (near-uniform softmax); the quality "
+                             "on a trained model is tests/test_precision.py's lite-split agreement"}}
+
+
+PATH_NAMES = {"torch": "torch reference", "paddle_dygraph": "Paddle dygraph",
+              "paddle_inference_onednn": "Paddle Inference, oneDNN on", "paddle_inference_plain":
+              "Paddle Inference, oneDNN off", "onnxruntime": "ONNX Runtime fp32",
+              "onnxruntime_int8": "ONNX Runtime int8 (QDQ)"}
+
+
+def bench_video(args) -> dict:
+    """Pose stage and action stage of predict.py --video on a synthetic 10 s 320x240 clip (25 fps), 2 threads."""
+    import cv2
+    import paddle
+
+    from datasets.pose_dataset import video_views
+    from datasets.transforms import build_pipeline
+    from datasets.video_pose import PoseModel, video_to_annotation
+    from models import build_model
+    from utils import in_root
+    from utils.config import load_config
+    from utils.inference import Options, create_paddle_predictor
+    tmp_dir = tempfile.TemporaryDirectory()
+    video = os.path.join(tmp_dir.name, "clip.mp4")
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (320, 240))
+    for t in range(250):
+        img = np.full((240, 320, 3), 90, np.uint8)
+        cx = 60 + t
+        cv2.circle(img, (cx, 60), 12, (230, 230, 230), -1)
+        cv2.line(img, (cx, 72), (cx, 150), (230, 230, 230), 5)
+        cv2.line(img, (cx, 150), (cx - 20, 210), (230, 230, 230), 5)
+        cv2.line(img, (cx, 150), (cx + 20, 210), (230, 230, 230), 5)
+        writer.write(img)
+    writer.release()
+    pose = PoseModel(args.pose_model, "auto", 2)
+    t0 = time.perf_counter()
+    ann, _ = video_to_annotation(video, pose, progress=False)
+    pose_s = time.perf_counter() - t0
+    cfg = load_config(in_root("configs", "posec3d_r50_ucf101_split1.yaml"))
+    model = build_model(cfg["model"])
+    weights = os.path.join(tmp_dir.name, "w.pdparams")
+    paddle.save(model.state_dict(), weights)
+    from export_model import export
+    export(cfg, weights, os.path.join(tmp_dir.name, "export"))
+    exp = os.path.join(tmp_dir.name, "export")
+    run, _ = create_paddle_predictor(Options(backend="paddle", cpu_threads=2), os.path.join(exp, "model.json"),
+                                     os.path.join(exp, "model.pdiparams"))
+    pipeline = build_pipeline(cfg["data"], "test")
+    t0 = time.perf_counter()
+    views = video_views(pipeline, ann)
+    data_s = time.perf_counter() - t0
+    run(views[:1])
+    t0 = time.perf_counter()
+    run(views)
+    model_s = time.perf_counter() - t0
+    tmp_dir.cleanup()
+    frames = ann["total_frames"]
+    return {"clip": "10 s, 320x240, 25 fps (250 frames), 2 threads", "pose_backend": pose.backend,
+            "pose_fps": frames / pose_s, "action_data_s": data_s, "action_model_s": model_s, "views": len(views),
+            "action_fps": frames / (data_s + model_s)}
+
+
+def markdown(res: dict) -> str:
+    """The README block: the latency table (ratios to torch from the same run) and the int8 line."""
+    threads = [str(t) for t in res["threads"]]
+    lines = [f"SlowOnly-R50, 101 classes: {res['params']:,} parameters, {res['gflops']} GFLOPs per view of "
+             f"{res['input']} (multiply-add = 2 FLOPs); ms per view, batch 1, median; {res['conditions']}", "",
+             "| path | " + " | ".join(f"{t} thread{'s' if t != '1' else ''} (ms) | ratio to torch" for t in threads)
+             + " |", "| --- |" + " --- | --- |" * len(threads)]
+    lat = res["latency_ms"]
+    for path, name in PATH_NAMES.items():
+        if path not in lat:
+            continue
+        cells = []
+        for t in threads:
+            ms, ref = lat[path].get(t), lat.get("torch", {}).get(t)
+            cells += [f"{ms:.1f}" if ms else "-", f"{ms / ref:.2f}" if ms and ref else "-"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    q = res.get("int8")
+    if q:
+        lines += ["", "int8 (ONNX Runtime, QDQ, per-tensor, 32 calibration views) vs fp32 ONNX Runtime: "
+                  + ", ".join(f"{v:.2f}x at {t} thread{'s' if t != '1' else ''}"
+                              for t, v in q["speedup_vs_onnxruntime_fp32"].items())
+                  + f"; on a trained model (tests/test_precision.py, the lite split): {q.get('lite_quality', '-')}"]
+    v = res.get("video")
+    if v:
+        lines += ["", f"Video demo (predict.py --video, {v['clip']}): pose stage (MoveNet on {v['pose_backend']}) "
+                  f"{v['pose_fps']:.1f} frames/s; action stage {v['views']} views, data {v['action_data_s']:.2f} s + "
+                  f"model {v['action_model_s']:.2f} s = {v['action_fps']:.1f} video frames/s"]
+    return "\n".join(lines)
+
+
+def update_readme(block: str) -> None:
+    import re
+
+    from utils import in_root
+    for name in ("README.md", "README_cn.md"):
+        path = in_root(name)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        new, n = re.subn(r"<!-- bench:start -->.*?<!-- bench:end -->",
+                         lambda _: f"<!-- bench:start -->\n{block}\n<!-- bench:end -->", text, flags=re.S)
+        if n != 1:
+            raise SystemExit(f"error: no <!-- bench:start --> ... <!-- bench:end --> block, {path}, add one")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
 
 
 def main():
+    import json
+
+    from utils import in_root, str2bool
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--torch_ref", default=None, help="path of alignment/PaddlePoseC3D/torch_ref")
-    p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--skip_model", action="store_true", help="only the heatmap benchmark")
+    p.add_argument("--out_dir", default=in_root("bench"))
+    p.add_argument("--conditions", default="2-core shared CPU machine, other jobs running: read ratios within "
+                                           "this run only")
+    p.add_argument("--lite_quality", default="top-1 agreement 1.000 on 12 videos, max |d softmax| 0.0135")
+    p.add_argument("--update_readme", type=str2bool, default=False)
+    p.add_argument("--pose_model", default=None, help="a MoveNet export (--with_decode True): the video demo's speed")
     args = p.parse_args()
     print("\n".join(bench_heatmaps(max(args.repeat, 20))))
-    if not args.skip_model:
-        print()
-        print("\n".join(bench_model(args)))
+    if args.skip_model:
+        return
+    res = {"model": "PoseC3D SlowOnly-R50 (UCF-101, 101 classes)", "input": [17, 48, 56, 56],
+           "threads": args.threads, **bench_model(args), "train_step": {}, "data": {},
+           "conditions": args.conditions}
+    res["int8"]["lite_quality"] = args.lite_quality
+    if args.pose_model:
+        res["video"] = bench_video(args)
+    os.makedirs(args.out_dir, exist_ok=True)
+    with open(os.path.join(args.out_dir, "results.json"), "w", encoding="utf-8") as f:
+        json.dump(res, f, indent=1)
+    block = markdown(res)
+    with open(os.path.join(args.out_dir, "results.md"), "w", encoding="utf-8") as f:
+        f.write(block + "\n")
+    print()
+    print(block)
+    if args.update_readme:
+        update_readme(block)
 
 
 if __name__ == "__main__":

@@ -180,25 +180,46 @@ def precise_bn(model: paddle.nn.Layer, loader: paddle.io.DataLoader, iters: int)
 
 
 @paddle.no_grad()
-def predict_scores(model: paddle.nn.Layer, loader: paddle.io.DataLoader, desc: str = "eval") -> tuple:
-    """Video-level probabilities (softmax, averaged over each video's views) and labels."""
-    model.eval()
-    scores, labels = [], []
+def predict_scores(model: Optional[paddle.nn.Layer], loader: paddle.io.DataLoader, desc: str = "eval",
+                   predictor=None) -> tuple:
+    """Video-level probabilities (softmax, averaged over each video's views), labels, and the seconds spent
+    waiting for data and in the model. `predictor` (numpy views -> per-view probabilities, an exported model from
+    utils/inference.py) replaces the dygraph model."""
+    if predictor is None:
+        model.eval()
+    scores, labels, data_s, model_s = [], [], 0.0, 0.0
+    tic = time.perf_counter()
     for imgs, label in tqdm(guarded(loader), total=len(loader), desc=desc, leave=False):
+        start = time.perf_counter()
+        data_s += start - tic
         views = imgs.shape[1]
-        logits = model(imgs.reshape([-1, *imgs.shape[2:]]))
-        scores.append(average_views(logits, views).numpy())
+        x = imgs.reshape([-1, *imgs.shape[2:]])
+        if predictor is None:
+            probs = average_views(model(x), views).numpy()
+        else:
+            out = predictor(x.numpy())
+            probs = out.reshape(-1, views, out.shape[-1]).mean(axis=1)
+        scores.append(probs)
         labels.append(label.numpy().reshape(-1))
-    return np.concatenate(scores), np.concatenate(labels)
+        tic = time.perf_counter()
+        model_s += tic - start
+    return np.concatenate(scores), np.concatenate(labels), {"data_s": data_s, "model_s": model_s}
 
 
-def evaluate(model: paddle.nn.Layer, loader: paddle.io.DataLoader, desc: str = "eval") -> dict:
-    """top1, top5, mean_class_acc over every video of the loader's split, and `videos`, their count."""
-    scores, labels = predict_scores(model, loader, desc)
+def evaluate(model: Optional[paddle.nn.Layer], loader: paddle.io.DataLoader, desc: str = "eval",
+             predictor=None, keep_scores: bool = False) -> dict:
+    """top1, top5, mean_class_acc over every video of the loader's split, `videos` (their count) and the
+    per-video seconds of data loading (the test pipeline's views) and of the model; with keep_scores also the
+    `scores` and `labels` arrays."""
+    scores, labels, times = predict_scores(model, loader, desc, predictor)
     if not np.isfinite(scores).all():
         raise UserError(f"the model predicts non-finite scores on {int((~np.isfinite(scores)).any(1).sum())} "
                         "videos, the weights are broken (NaN/inf), retrain or pass other weights")
-    return dict(evaluate_scores(scores, labels), videos=len(labels))
+    metrics = dict(evaluate_scores(scores, labels), videos=len(labels),
+                   data_s_per_video=times["data_s"] / len(labels), model_s_per_video=times["model_s"] / len(labels))
+    if keep_scores:
+        metrics.update(scores=scores, labels=labels)
+    return metrics
 
 
 def save(run: Run, best: bool = False) -> None:
