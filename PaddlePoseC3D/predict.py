@@ -56,12 +56,15 @@ def save_visualisation(ann: dict, views: np.ndarray, title: str, skeleton, out_d
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"frame {t}", fontsize=8)
-        for m in range(kp.shape[0]):
+        for m in range(kp.shape[0]):  # the project's palette: left blue, right orange, centre green
             for a, b in skeleton:
                 if score_kp[m, t, a] > 0 and score_kp[m, t, b] > 0:
-                    ax.plot(kp[m, t, [a, b], 0], kp[m, t, [a, b], 1], "-", color=f"C{m}", lw=1)
-            vis = score_kp[m, t] > 0
-            ax.scatter(kp[m, t, vis, 0], kp[m, t, vis, 1], s=4, color=f"C{m}")
+                    ax.plot(kp[m, t, [a, b], 0], kp[m, t, [a, b], 1], "-", color=PALETTE_HEX[limb_side(a, b)], lw=1.2)
+            sure, weak = score_kp[m, t] >= 0.2, (score_kp[m, t] > 0) & (score_kp[m, t] < 0.2)
+            ax.scatter(kp[m, t, sure, 0], kp[m, t, sure, 1], s=9, c="white", edgecolors="#333333", linewidths=0.6,
+                       zorder=3)
+            ax.scatter(kp[m, t, weak, 0], kp[m, t, weak, 1], s=9, facecolors="none", edgecolors="#333333",
+                       linewidths=0.6, zorder=3)
     fig.suptitle(f"{name}: {title}", fontsize=9, y=1.08)
     skel = os.path.join(out_dir, f"{name}_skeleton.png")
     _savefig(fig, skel)
@@ -79,6 +82,7 @@ def save_visualisation(ann: dict, views: np.ndarray, title: str, skeleton, out_d
 
 
 LEFT_JOINTS, RIGHT_JOINTS = set(range(1, 17, 2)), set(range(2, 17, 2))  # COCO-17: odd left, even right, 0 nose
+PALETTE_HEX = {"left": "#1F77B4", "right": "#FF7F0E", "centre": "#2CA02C"}
 PALETTE_BGR = {"left": (180, 119, 31), "right": (14, 127, 255), "centre": (44, 160, 44)}  # #1F77B4 #FF7F0E #2CA02C
 
 
