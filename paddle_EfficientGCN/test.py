@@ -1,4 +1,5 @@
-"""Evaluate on the whole eval split (no dropped samples): top-1, top-5, mean class accuracy.
+"""Evaluate on the whole eval split (no dropped samples): top-1, top-5, mean class accuracy; with --save_dir also
+metrics.json and the confusion matrix picture (confusion_matrix.png).
 
     python test.py --pretrained output/best_model/model.pdparams       # the config saved beside the checkpoint
     python test.py --config configs/2001.yaml --pretrained pretrained/xsub.pdparams
@@ -28,7 +29,8 @@ def main(argv=None) -> None:
     p.add_argument('--batch_size', type=positive_int, default=None, help='default: train.eval_batch_size')
     p.add_argument('--num_workers', type=non_negative_int, default=0)
     p.add_argument('--device', choices=['cpu', 'gpu'], default=None)
-    p.add_argument('--save_dir', default=None, help='write metrics.json here (created when missing)')
+    p.add_argument('--save_dir', default=None,
+                   help='write metrics.json and confusion_matrix.png here (created when missing)')
     p.add_argument('--progress', type=str2bool, default=True)
     args = p.parse_args(argv)
     root = os.path.abspath(args.dataset_root) if args.dataset_root else None
@@ -36,10 +38,16 @@ def main(argv=None) -> None:
                       {'dataset_args.dataset_root': root})
     set_device(args.device)
     from utils.engine import format_metrics, test
-    metrics, _, _ = test(cfg, args.pretrained, args.batch_size, args.num_workers, args.progress)
+    metrics, scores, dataset = test(cfg, args.pretrained, args.batch_size, args.num_workers, args.progress)
     print(format_metrics(metrics))
     if args.save_dir:
         write_json(os.path.join(args.save_dir, 'metrics.json'), metrics)
+        from utils.config import class_names
+        from utils.vis import confusion_matrix, save_confusion
+        cm = confusion_matrix(scores.argmax(1), dataset.labels, cfg['num_class'])
+        out = save_confusion(cm, class_names(cfg), os.path.join(args.save_dir, 'confusion_matrix.png'),
+                             f'{cfg["model_type"]} on {len(scores)} samples, top-1 {metrics["top1"]:.4f}')
+        print(f'metrics.json and {os.path.basename(out)} written to {args.save_dir}')
 
 
 if __name__ == '__main__':

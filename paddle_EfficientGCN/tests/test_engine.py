@@ -49,6 +49,23 @@ def test_test_script_without_config_and_predict_vis(capsys, trained_lite, tmp_pa
     from utils.config import class_names
     assert any(f'({name}), score' in out for name in class_names(trained_lite['cfg'])), out
     assert os.path.getsize(tmp_path / 'eval_data.png') > 10000
+    assert (out_dir / 'confusion_matrix.png').read_bytes()[:4] == b'\x89PNG'
+    code, out, err = cli(capsys, 'tools/plot_log.py', '--log', os.path.join(trained_lite['save_dir'], 'train.log'),
+                         '--out', tmp_path / 'curves.png')
+    assert code == 0 and (tmp_path / 'curves.png').read_bytes()[:4] == b'\x89PNG', err
+
+
+def test_skeleton_palette_follows_the_ntu_joint_list():
+    """NTU RGB+D paper joint list (1-based): 5-8 left arm, 9-12 right arm, 13-16 left leg, 17-20 right leg,
+    22-23 left hand tip/thumb, 24-25 right; 1-4 and 21 the spine and head."""
+    from models.graph import NTU_EDGES_1BASED
+    from utils.vis import CENTRE, LEFT, RIGHT, limb_colour
+    side = {**{j: LEFT for j in (5, 6, 7, 8, 13, 14, 15, 16, 22, 23)},
+            **{j: RIGHT for j in (9, 10, 11, 12, 17, 18, 19, 20, 24, 25)}, **{j: CENTRE for j in (1, 2, 3, 4, 21)}}
+    for a, b in NTU_EDGES_1BASED:
+        expected = side[a] if side[a] != CENTRE else side[b]
+        assert limb_colour(a - 1, b - 1) == expected, (a, b)
+    assert limb_colour(4, 20) == LEFT and limb_colour(8, 20) == RIGHT and limb_colour(2, 3) == CENTRE
 
 
 def small_cfg(lite_cfg, root):
