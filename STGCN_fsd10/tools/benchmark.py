@@ -1,33 +1,59 @@
-"""`make bench`: params, FLOPs and per-sample CPU latency of ST-GCN on every deployment path, beside the
-torch reference, measured in one run on the same input.
+"""`make bench`: ST-GCN on every CPU path, beside the torch reference, measured in ONE run on the same input;
+writes bench/results.json (the project's schema) and bench/results.md, and with --update_readme the block
+between `<!-- bench:start -->` and `<!-- bench:end -->` of README.md and README_cn.md.
 
-    python tools/benchmark.py --torch_ref ../alignment/STGCN_fsd10/torch_ref [--window 350 --threads 1 2]
+    python tools/benchmark.py --torch_ref ../alignment/STGCN_fsd10/torch_ref [--update_readme True]
 
-FLOPs come from our own counter (paddle.flops crashes on 3.3): convolutions and the graph einsum, a
-multiply-add counted as 2 FLOPs; BN, ReLU and pooling are left out. Latency: median of --repeats runs
-after 2 warm-up runs, batch 1. The weights are random (speed does not depend on them).
+- latency_ms: batch 1, input [1, 2, 350, 25, 1] (the official window), median of --repeats runs after 2 warm-up
+  runs, at 1 and 2 threads: torch eager, Paddle dygraph, Paddle Inference oneDNN on/off, ONNX Runtime fp32 and
+  int8 (tools/quantize.py, calibrated on generated samples through the config's pipeline). Random weights: speed
+  does not depend on them.
+- train_step: forward + cross-entropy + backward + Momentum step at the lite batch size (8) and the official
+  window (350): torch, Paddle dygraph, Paddle dygraph under paddle.jit.to_static; each path in its own process
+  (peak RSS is per process), median of --train_repeats steps after 2 warm-up steps, 1 thread.
+- data: the training pipeline (reader + AutoPadding + SkeletonNorm + DataLoader, default num_workers) in
+  samples/s on generated FSD-10 files, beside the Paddle train step's samples/s.
+- int8: agreement of int8 with fp32 ONNX Runtime on a lite-trained model (the lite config, trained here) over
+  140 generated test samples: top-1 agreement, max |delta softmax|.
+FLOPs: our own count of convolutions and the graph einsum (multiply-add = 2 FLOPs; paddle.flops crashes on 3.3).
 """
 import argparse
+import contextlib
+import io
+import json
 import os
+import platform
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import warnings
-from typing import Callable, List
+from typing import Callable, Dict, List
 
 # run as `python tools/x.py` from the folder: make the folder's packages importable
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FOLDER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, FOLDER)
 warnings.filterwarnings("ignore", message="No ccache found")  # Paddle's import-time note (issue 17)
+os.environ.setdefault("GLOG_minloglevel", "3")
 
 import numpy as np
 import paddle
 
+from datasets.mini import write_mini
 from models import build_model
 from models.stgcn import ConvTemporalGraphical
-from utils.common import folder_path
+from utils.atomic_io import write_file_atomic
+from utils.common import folder_path, quiet_stdout, str2bool
 from utils.config import load_config
 from utils.export import export
+
+PATHS = ["torch", "paddle_dygraph", "paddle_inference_onednn", "paddle_inference_plain", "onnxruntime",
+         "onnxruntime_int8"]
+TRAIN_PATHS = ["torch", "paddle", "paddle_to_static"]
+LITE_BATCH = 8
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
 def count_flops(model: paddle.nn.Layer, x: paddle.Tensor) -> int:
@@ -51,8 +77,8 @@ def count_flops(model: paddle.nn.Layer, x: paddle.Tensor) -> int:
     return total[0]
 
 
-def median_ms(run: Callable[[], object], repeats: int) -> float:
-    for _ in range(2):
+def median_ms(run: Callable[[], object], repeats: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
         run()
     times = []
     for _ in range(repeats):
@@ -68,6 +94,7 @@ def paddle_predictor(model_dir: str, threads: int, mkldnn: bool):
     config.disable_gpu()
     config.set_cpu_math_library_num_threads(threads)
     config.enable_mkldnn() if mkldnn else config.disable_mkldnn()
+    config.disable_glog_info()
     predictor = inference.create_predictor(config)
     handle = predictor.get_input_handle(predictor.get_input_names()[0])
     output = predictor.get_output_handle(predictor.get_output_names()[0])
@@ -75,9 +102,20 @@ def paddle_predictor(model_dir: str, threads: int, mkldnn: bool):
     def run(x: np.ndarray) -> np.ndarray:
         handle.reshape(x.shape)
         handle.copy_from_cpu(x)
-        predictor.run()
+        with quiet_stdout(True):  # oneDNN passes print their names
+            predictor.run()
         return output.copy_to_cpu()
     return run
+
+
+def ort_session(path: str, threads: int):
+    import onnxruntime
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    name = session.get_inputs()[0].name
+    return lambda x: session.run(None, {name: x})[0]
 
 
 def load_torch_ref(path: str):
@@ -92,79 +130,289 @@ def load_torch_ref(path: str):
     return importlib.import_module("torch_ref.st_gcn")
 
 
-def measure(cfg: dict, model, torch_model, x: np.ndarray, threads_list: List[int], repeats: int) -> list:
-    """(backend, threads, ms, ratio to torch) rows: dygraph, Paddle Inference with oneDNN on/off, ONNX Runtime and,
-    when given, the torch reference, on the same input."""
-    rows = []
+def torch_model_of(cfg: dict, torch_ref: str):
+    Model = load_torch_ref(torch_ref).Model
+    return Model(in_channels=cfg["model"]["in_channels"], num_class=cfg["model"]["num_classes"],
+                 edge_importance_weighting=True, graph_args={"layout": cfg["model"]["layout"], "strategy": "spatial"})
+
+
+def calibration(cfg: dict, tmp: str, count: int = 32) -> List[np.ndarray]:
+    """Generated FSD-10 samples through the config's test pipeline, [1, C, W, 25, M] each."""
+    from datasets.transforms import build_transforms
+    root = os.path.join(tmp, "calib")
+    write_mini(root, num_train=count, num_test=1, frames=400, seed=3)
+    transform = build_transforms(cfg)
+    return [transform(s)[None].astype(np.float32) for s in np.load(os.path.join(root, "train_data.npy"))]
+
+
+def measure_latency(cfg: dict, torch_ref: str, x: np.ndarray, threads_list: List[int], repeats: int) -> Dict:
+    """{path: {"1": ms, "2": ms}} on the same input; the int8 model is quantised from this run's export."""
+    from tools.quantize import quantize
+    paddle.seed(0)
+    model = build_model(cfg["model"])
+    model.eval()
+    torch_model = torch_model_of(cfg, torch_ref).eval() if torch_ref else None
+    latency = {path: {} for path in PATHS}
     with tempfile.TemporaryDirectory() as tmp:
         ckpt = os.path.join(tmp, "model.pdparams")
         paddle.save(model.state_dict(), ckpt)
-        export(cfg, ckpt, tmp, onnx=True)
-        import onnxruntime
+        with contextlib.redirect_stdout(io.StringIO()):
+            export(cfg, ckpt, tmp, onnx=True)
+            quantize(tmp, calibration(cfg, tmp))
+        model.softmax = True  # as exported
         for threads in threads_list:
             paddle.base.core.set_num_threads(threads)  # dygraph's CPU math threads
-            results = {}
+            key = str(threads)
             if torch_model is not None:
                 import torch
                 torch.set_num_threads(threads)
                 xt = torch.from_numpy(x)
                 with torch.no_grad():
-                    results["torch reference (eager)"] = median_ms(lambda: torch_model(xt), repeats)
+                    latency["torch"][key] = median_ms(lambda: torch_model(xt), repeats)
             xp = paddle.to_tensor(x)
             with paddle.no_grad():
-                results["paddle dygraph"] = median_ms(lambda: model(xp), repeats)
-            for mkldnn in (True, False):
+                latency["paddle_dygraph"][key] = median_ms(lambda: model(xp), repeats)
+            for path, mkldnn in (("paddle_inference_onednn", True), ("paddle_inference_plain", False)):
                 run = paddle_predictor(tmp, threads, mkldnn)
-                results[f"paddle inference, mkldnn {'on' if mkldnn else 'off'}"] = median_ms(lambda: run(x),
-                                                                                           repeats)
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = threads
-            session = onnxruntime.InferenceSession(os.path.join(tmp, "model.onnx"), options,
-                                                   providers=["CPUExecutionProvider"])
-            name = session.get_inputs()[0].name
-            results["onnx runtime"] = median_ms(lambda: session.run(None, {name: x}), repeats)
-            ref = results.get("torch reference (eager)")
-            for backend, ms in results.items():
-                rows.append((backend, threads, ms, ms / ref if ref else float("nan")))
-
-    return rows
+                latency[path][key] = median_ms(lambda: run(x), repeats)
+            for path, name in (("onnxruntime", "model.onnx"), ("onnxruntime_int8", "model_int8.onnx")):
+                run = ort_session(os.path.join(tmp, name), threads)
+                latency[path][key] = median_ms(lambda: run(x), repeats)
+    return {k: v for k, v in latency.items() if v}
 
 
-def main(argv: List[str] = None) -> None:
+def train_step_child(path: str, cfg_path: str, window: int, batch: int, repeats: int, torch_ref: str) -> Dict:
+    """One train path in this process: median step time -> samples/s, peak RSS (MB)."""
+    cfg = load_config(cfg_path)
+    rng = np.random.RandomState(0)
+    x = rng.uniform(-1, 1, (batch, cfg["model"]["in_channels"], window, 25, cfg["data"]["num_person"]))
+    x = x.astype("float32")
+    y = rng.randint(0, cfg["model"]["num_classes"], batch).astype("int64")
+    lr, momentum, wd = 0.05, 0.9, 1e-4
+    if path == "torch":
+        import torch
+        torch.set_num_threads(1)
+        torch.manual_seed(0)
+        model = torch_model_of(cfg, torch_ref)
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum, weight_decay=wd)
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def step():
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(xt), yt)
+            loss.backward()
+            opt.step()
+    else:
+        paddle.set_device("cpu")
+        paddle.base.core.set_num_threads(1)
+        paddle.seed(0)
+        model = build_model(cfg["model"])
+        model.train()
+        opt = paddle.optimizer.Momentum(learning_rate=lr, momentum=momentum, parameters=model.parameters(),
+                                        weight_decay=paddle.regularizer.L2Decay(wd))
+        forward = paddle.jit.to_static(model, full_graph=True) if path == "paddle_to_static" else model
+        xp, yp = paddle.to_tensor(x), paddle.to_tensor(y)
+
+        def step():
+            loss = paddle.nn.functional.cross_entropy(forward(xp), yp)
+            loss.backward()
+            opt.step()
+            opt.clear_grad()
+    ms = median_ms(step, repeats)
+    return {"batch": batch, "samples_per_s": round(1000 * batch / ms, 2), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (ru_maxrss would carry the parent's peak over fork + exec)."""
+    try:
+        with open("/proc/self/status", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_train(cfg_path: str, window: int, repeats: int, torch_ref: str) -> Dict:
+    out = {}
+    for path in TRAIN_PATHS:
+        if path == "torch" and not torch_ref:
+            continue
+        cmd = [sys.executable, os.path.abspath(__file__), "--_train_child", path, "--config", cfg_path,
+               "--window", str(window), "--train_repeats", str(repeats)] + (["--torch_ref", torch_ref]
+                                                                            if torch_ref else [])
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd=FOLDER,
+                                env=dict(os.environ, OMP_NUM_THREADS="1"))
+        if result.returncode != 0:
+            raise RuntimeError(f"train step {path} failed: {result.stderr[-1500:]}")
+        out[path] = json.loads(result.stdout.strip().splitlines()[-1])
+    return out
+
+
+def measure_data(cfg: dict, tmp: str) -> Dict:
+    """Samples/s of the training loader (the config's pipeline and num_workers) over generated files."""
+    from datasets.fsd10 import build_loader
+    from utils.engine import labelled_dataset
+    root = os.path.join(tmp, "data")
+    write_mini(root, num_train=140, num_test=1, frames=500, seed=4)
+    dataset = labelled_dataset(cfg, root, "train", "train")
+    workers = cfg["train"]["num_workers"]
+    loader, _ = build_loader(dataset, LITE_BATCH, True, workers, drop_last=True, distributed=False)
+    for _ in loader:  # warm-up epoch (page cache, worker start)
+        break
+    start, count = time.perf_counter(), 0
+    for batch in loader:
+        count += int(batch[0].shape[0])
+    seconds = time.perf_counter() - start
+    return {"samples_per_s": round(count / seconds, 1), "num_workers": workers, "batch": LITE_BATCH,
+            "window": cfg["data"]["transforms"][0]["AutoPadding"]["window_size"]}
+
+
+def measure_int8_quality(tmp: str) -> Dict:
+    """Lite-train (the lite config, window 8), export, quantise on the training file; compare int8 with fp32 on
+    140 generated test samples."""
+    import importlib.util
+
+    from datasets.transforms import build_transforms
+    from tools.quantize import quantize
+    root = os.path.join(tmp, "lite")
+    write_mini(root, num_train=140, num_test=140, frames=120, seed=0)
+    spec = importlib.util.spec_from_file_location("stgcn_bench_train", os.path.join(FOLDER, "train.py"))
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    save = os.path.join(tmp, "lite_run")
+    with contextlib.redirect_stdout(io.StringIO()):
+        train.main([f"--config={folder_path('configs', 'stgcn_fsd10_lite.yaml')}", f"--dataset_root={root}",
+                    "--device=cpu", f"--save_dir={save}", "--seed=0"])
+        cfg = load_config(os.path.join(save, "best_model", "config.yaml"))
+        export(cfg, os.path.join(save, "best_model", "model.pdparams"), os.path.join(tmp, "lite_export"), onnx=True)
+    transform = build_transforms(cfg)
+    calib = [transform(s)[None] for s in np.load(os.path.join(root, "train_data.npy"))[::4][:32]]
+    quantize(os.path.join(tmp, "lite_export"), calib)
+    x = np.stack([transform(s) for s in np.load(os.path.join(root, "test_A_data.npy"))]).astype(np.float32)
+    fp32 = ort_session(os.path.join(tmp, "lite_export", "model.onnx"), 1)(x)
+    int8 = ort_session(os.path.join(tmp, "lite_export", "model_int8.onnx"), 1)(x)
+    return {"top1_agreement": round(float((fp32.argmax(1) == int8.argmax(1)).mean()), 4),
+            "max_abs_delta_softmax": round(float(np.abs(fp32 - int8).max()), 4), "test_samples": len(x),
+            "calibration_samples": len(calib), "format": "QDQ, uint8 activations, int8 weights, per-tensor, MinMax"}
+
+
+def markdown(res: Dict) -> str:
+    lat, threads = res["latency_ms"], [str(t) for t in res["threads"]]
+    torch_ms = lat.get("torch", {})
+    lines = [f"Input {res['input']}, batch 1, CPU; params {res['params']:,}, {res['gflops']:.2f} GFLOPs. "
+             f"{res['conditions']}", "",
+             "| path | " + " | ".join(f"{t} thread{'s' if t != '1' else ''} (ms)" for t in threads) + " | " +
+             " | ".join(f"ratio to torch ({t})" for t in threads) + " |",
+             "| --- |" + " --- |" * (2 * len(threads))]
+    for path, row in lat.items():
+        cells = [f"{row[t]:.1f}" if t in row else "-" for t in threads]
+        ratios = [f"{row[t] / torch_ms[t]:.2f}" if t in row and t in torch_ms else "-" for t in threads]
+        lines.append(f"| {path} | " + " | ".join(cells + ratios) + " |")
+    if res.get("train_step"):
+        ts = res["train_step"]
+        ref = ts.get("torch", {}).get("samples_per_s")
+        lines += ["", "Train step (forward, loss, backward, Momentum update), batch "
+                  f"{next(iter(ts.values()))['batch']}, window {res['train_window']}, 1 thread:", "",
+                  "| path | samples/s | peak RSS (MB) | step time / torch's |", "| --- | --- | --- | --- |"]
+        for path, row in ts.items():
+            ratio = f"{ref / row['samples_per_s']:.2f}" if ref else "-"
+            lines.append(f"| {path} | {row['samples_per_s']:.2f} | {row['peak_rss_mb']:.0f} | {ratio} |")
+    if res.get("data"):
+        d = res["data"]
+        lines += ["", f"Data: the training pipeline delivers {d['samples_per_s']:.0f} samples/s (num_workers "
+                  f"{d['num_workers']}, batch {d['batch']}, window {d['window']}), against "
+                  f"{d.get('train_step_samples_per_s', float('nan')):.2f} samples/s consumed by the Paddle train "
+                  "step."]
+    if res.get("int8"):
+        q = res["int8"]
+        speed = "; ".join(f"{t} thread(s): int8 {lat['onnxruntime_int8'][t]:.1f} ms vs fp32 "
+                          f"{lat['onnxruntime'][t]:.1f} ms ({lat['onnxruntime'][t] / lat['onnxruntime_int8'][t]:.2f}x)"
+                          for t in threads if t in lat.get("onnxruntime_int8", {}))
+        lines += ["", f"int8 (ONNX Runtime, {q['format']}): {speed}. Quality on {q['test_samples']} lite test "
+                  f"samples of a lite-trained model: top-1 agreement with fp32 {q['top1_agreement']:.3f}, max "
+                  f"|delta softmax| {q['max_abs_delta_softmax']:.3f}."]
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(path: str, block: str) -> None:
+    text = open(path, encoding="utf-8").read()
+    if START not in text or END not in text:
+        raise SystemExit(f"{path} has no {START} ... {END} block")
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(f"{head}{START}\n{block}{END}{tail}")
+    os.replace(path + ".tmp", path)
+
+
+def main(argv: List[str] = None) -> Dict:
     p = argparse.ArgumentParser(description="ST-GCN CPU benchmark")
-    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10.yaml"))
-    p.add_argument("--torch_ref", default=None, help="alignment/STGCN_fsd10/torch_ref (adds the torch column)")
+    p.add_argument("--config", default=folder_path("configs", "stgcn_fsd10_w350.yaml"),
+                   help="model and pipeline (default: PaddleVideo's stgcn_fsd.yaml, window 350)")
+    p.add_argument("--torch_ref", default=None, help="alignment/STGCN_fsd10/torch_ref (adds the torch rows)")
     p.add_argument("--window", type=int, default=350, help="frames per sample (official config: 350)")
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--train_repeats", type=int, default=3)
+    p.add_argument("--train", type=str2bool, default=True, help="the train-step, data and int8-quality parts")
+    p.add_argument("--out_dir", default=folder_path("bench"))
+    p.add_argument("--update_readme", type=str2bool, default=False)
+    p.add_argument("--render_only", type=str2bool, default=False,
+                   help="measure nothing: rewrite results.md (and the README blocks) from <out_dir>/results.json")
+    p.add_argument("--_train_child", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.render_only:
+        with open(os.path.join(args.out_dir, "results.json"), encoding="utf-8") as f:
+            return render(json.load(f), args.out_dir, args.update_readme)
+    if args._train_child:
+        print(json.dumps(train_step_child(args._train_child, args.config, args.window, LITE_BATCH,
+                                          args.train_repeats, args.torch_ref)))
+        return {}
     cfg = load_config(args.config)
     paddle.set_device("cpu")
+    channels, persons = cfg["model"]["in_channels"], cfg["data"]["num_person"]
+    shape = [1, channels, args.window, 25, persons]
+    x = np.random.RandomState(0).uniform(-1, 1, shape).astype("float32")
     paddle.seed(0)
-    channels, classes = cfg["model"]["in_channels"], cfg["model"]["num_classes"]
-    persons = cfg["data"]["num_person"]
-    x = np.random.RandomState(0).uniform(-1, 1, (1, channels, args.window, 25, persons)).astype("float32")
     model = build_model(cfg["model"])
     model.eval()
-    params = sum(int(p.size) for p in model.parameters() if not p.stop_gradient)
-    flops = count_flops(model, paddle.to_tensor(x))
+    started = time.time()
+    load = os.getloadavg()[0]
+    res = {"model": "STGCN", "input": shape, "threads": args.threads,
+           "params": sum(int(q.size) for q in model.parameters() if not q.stop_gradient),
+           "gflops": round(count_flops(model, paddle.to_tensor(x)) / 1e9, 3),
+           "latency_ms": {}, "train_step": {}, "data": {}, "int8": {}}
+    res["latency_ms"] = {k: {t: round(v, 2) for t, v in row.items()} for k, row in
+                         measure_latency(cfg, args.torch_ref, x, args.threads, args.repeats).items()}
+    if args.train:
+        res["train_window"] = args.window
+        res["train_step"] = measure_train(args.config, args.window, args.train_repeats, args.torch_ref)
+        with tempfile.TemporaryDirectory() as tmp:
+            res["data"] = measure_data(cfg, tmp)
+            res["data"]["train_step_samples_per_s"] = res["train_step"]["paddle"]["samples_per_s"]
+            res["int8"] = measure_int8_quality(tmp)
+    res["conditions"] = (f"One run of tools/benchmark.py ({time.time() - started:.0f} s), {platform.machine()}, "
+                         f"{os.cpu_count()} cores shared with other jobs (load average {load:.1f} at the start), "
+                         f"paddle {paddle.__version__}; median of {args.repeats} runs after 2 warm-ups, random "
+                         "weights.")
+    os.makedirs(args.out_dir, exist_ok=True)
+    write_file_atomic(os.path.join(args.out_dir, "results.json"), res)
+    return render(res, args.out_dir, args.update_readme)
 
-    torch_model = None
-    if args.torch_ref:
-        Model = load_torch_ref(args.torch_ref).Model
-        torch_model = Model(in_channels=channels, num_class=classes, edge_importance_weighting=True,
-                            graph_args={"layout": cfg["model"]["layout"], "strategy": "spatial"})
-        torch_model.eval()
 
-    rows = measure(cfg, model, torch_model, x, args.threads, args.repeats)
-    print(f"\nST-GCN ({cfg['model']['layout']}, C={channels}, {classes} classes), input "
-          f"[1, {channels}, {args.window}, 25, {persons}], CPU, batch 1")
-    print(f"params: {params:,} (trainable; + BN running statistics) | FLOPs: {flops / 1e9:.2f} G "
-          "(conv + graph einsum, multiply-add = 2)\n")
-    print("| backend | threads | latency per sample (ms, median) | ratio to torch |")
-    print("| --- | --- | --- | --- |")
-    for backend, threads, ms, ratio in rows:
-        print(f"| {backend} | {threads} | {ms:.1f} | {ratio:.2f} |")
+def render(res: Dict, out_dir: str, readme: bool) -> Dict:
+    """results.md from the results; with readme, the README.md / README_cn.md bench blocks too."""
+    block = markdown(res)
+    write_file_atomic(os.path.join(out_dir, "results.md"),
+                      f"# ST-GCN benchmark (generated by tools/benchmark.py)\n\n{block}".encode("utf-8"))
+    print(block)
+    if readme:
+        for name in ("README.md", "README_cn.md"):
+            update_readme(folder_path(name), block)
+    return res
 
 
 if __name__ == "__main__":
