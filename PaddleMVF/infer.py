@@ -1,43 +1,58 @@
-"""Paddle Inference (or ONNX Runtime) on exported MVF models.
+"""Paddle Inference (or ONNX Runtime) on an exported MVF model.
 
-    python infer.py --config configs/mvf_r50_16x4_ucf101.yaml --model_dir output/inference \
+    python infer.py --model_dir output/inference \
         --input_file data/ucf101/rawframes/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01
 
---input_file: a rawframes folder, a video file, a preprocessed .npy ((views*T, 3, H, W) or a batch of
-them) or a .txt with one such path per line. Folders/videos go through the config's test pipeline.
+--input_file: a rawframes folder, a video file, a preprocessed .npy ((views*T, 3, S, S) or a batch of them) or a
+.txt with one such path per line. Folders and videos go through the test pipeline of the export directory's
+config.yaml (written by export_model.py) or of --config; the class names come from the same config. Every
+prediction is printed (also with --enable_benchmark, whose report comes last) and, with --save_results, written
+to a json. Paddle's own logs (pass names, glog) are silenced unless --verbose True.
 """
+import warnings
+
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
+
 import argparse
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
 
-import numpy as np  # noqa: E402
+from datasets.video import read_inputs
+from utils import UserError, check_flag, quiet_stdout, run_main, str2bool
+from utils.config import class_names, config_beside, load_config
+from utils.predictions import prediction, print_prediction, save_results
 
-from datasets.transforms import build_pipeline  # noqa: E402
-from datasets.video import load_input  # noqa: E402
-from utils import DEFAULT_CONFIG, UserError, load_config, run_main, str2bool  # noqa: E402
+WARMUP = 2  # batches run before timing starts (--enable_benchmark)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default=DEFAULT_CONFIG,
-                   help="test pipeline for folders/videos (default: configs/mvf_r50_16x4_ucf101.yaml of this folder)")
-    p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel")
-    p.add_argument("--params_file", default=None)
-    p.add_argument("--model_dir", default=None, help="folder with model.json|model.pdmodel + model.pdiparams")
+    p.add_argument("--model_dir", default=None, help="export directory (model.json|model.pdmodel + model.pdiparams)")
+    p.add_argument("--model_file", default=None, help="model.json (Paddle 3) or model.pdmodel (Paddle 2)")
+    p.add_argument("--params_file", default=None, help="model.pdiparams")
+    p.add_argument("--onnx_file", default=None, help="ONNX model of --backend onnxruntime (default: <model dir>/"
+                                                    "model.onnx)")
     p.add_argument("-i", "--input_file", required=True)
+    p.add_argument("--config", default=None, help="test pipeline and class names (default: the export "
+                                                  "directory's config.yaml)")
     p.add_argument("-b", "--batch_size", type=int, default=1)
     p.add_argument("--use_gpu", type=str2bool, default=False)
     p.add_argument("--enable_mkldnn", type=str2bool, default=False)
-    p.add_argument("--cpu_threads", type=int, default=None)
+    p.add_argument("--cpu_threads", type=int, default=1)
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
     p.add_argument("--precision", choices=("fp32", "fp16", "int8"), default="fp32")
     p.add_argument("--ir_optim", type=str2bool, default=True)
-    p.add_argument("--gpu_mem", type=int, default=8000)
-    p.add_argument("--enable_benchmark", type=str2bool, default=False)
+    p.add_argument("--gpu_mem", type=int, default=8000, help="initial GPU memory pool, MB")
+    p.add_argument("--enable_benchmark", type=str2bool, default=False, help="time the run, report in auto_log form")
     p.add_argument("--backend", choices=("paddle", "onnxruntime"), default="paddle")
+    p.add_argument("--save_results", default=None, help="write the predictions to this json")
+    p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs (passes, glog)")
     return p.parse_args(argv)
+
+
+def model_dir_of(args: argparse.Namespace) -> str:
+    return args.model_dir or os.path.dirname(os.path.abspath(args.model_file or args.onnx_file or "."))
 
 
 def resolve_model(args: argparse.Namespace) -> tuple:
@@ -56,116 +71,138 @@ def resolve_model(args: argparse.Namespace) -> tuple:
     return model_file, params_file
 
 
-def create_paddle_predictor(args: argparse.Namespace, model_file: str, params_file: str):
-    from paddle import inference
-    config = inference.Config(model_file, params_file)
-    if args.use_gpu:
-        config.enable_use_gpu(args.gpu_mem, 0)
-        if args.use_tensorrt:
-            mode = {"fp32": inference.PrecisionType.Float32, "fp16": inference.PrecisionType.Half,
-                    "int8": inference.PrecisionType.Int8}[args.precision]
-            config.enable_tensorrt_engine(precision_mode=mode, max_batch_size=args.batch_size)
-    else:
-        config.disable_gpu()
-        if args.cpu_threads:
-            config.set_cpu_math_library_num_threads(args.cpu_threads)
-        if args.enable_mkldnn:
-            config.set_mkldnn_cache_capacity(10)
-            config.enable_mkldnn()
-            if args.precision == "fp16":
-                config.enable_mkldnn_bfloat16()
+class PaddlePredictor:
+    def __init__(self, args: argparse.Namespace) -> None:
+        model_file, params_file = resolve_model(args)
+        if not args.verbose:
+            os.environ.setdefault("GLOG_minloglevel", "3")  # before paddle starts: no glog lines
+        from paddle import inference
+        config = inference.Config(model_file, params_file)
+        if args.use_gpu:
+            import paddle
+            if not paddle.is_compiled_with_cuda():
+                raise UserError("--use_gpu True needs paddlepaddle-gpu, install it or pass --use_gpu False")
+            config.enable_use_gpu(args.gpu_mem, 0)
+            if args.use_tensorrt:
+                mode = {"fp32": inference.PrecisionType.Float32, "fp16": inference.PrecisionType.Half,
+                        "int8": inference.PrecisionType.Int8}[args.precision]
+                config.enable_tensorrt_engine(precision_mode=mode, max_batch_size=args.batch_size)
         else:
-            config.disable_mkldnn()  # on by default in Paddle 3
-    config.switch_ir_optim(args.ir_optim)
-    if model_file.endswith(".pdmodel"):
-        config.enable_memory_optim()  # breaks create_predictor for PIR .json models (Paddle 3.3)
-    config.switch_use_feed_fetch_ops(False)
-    predictor = inference.create_predictor(config)
-    inp = predictor.get_input_handle(predictor.get_input_names()[0])
-    out = predictor.get_output_handle(predictor.get_output_names()[0])
+            config.disable_gpu()
+            config.set_cpu_math_library_num_threads(args.cpu_threads)
+            if args.enable_mkldnn:
+                config.set_mkldnn_cache_capacity(10)
+                config.enable_mkldnn()
+                if args.precision == "fp16":
+                    config.enable_mkldnn_bfloat16()
+            else:
+                config.disable_mkldnn()  # on by default in Paddle 3
+        config.switch_ir_optim(args.ir_optim)
+        if model_file.endswith(".pdmodel"):
+            config.enable_memory_optim()  # breaks create_predictor for PIR .json models (Paddle 3.3)
+        if not args.verbose:
+            config.disable_glog_info()  # no pass names
+        config.switch_use_feed_fetch_ops(False)
+        self.config, self.verbose = config, args.verbose
+        self.predictor = inference.create_predictor(config)
+        self.input = self.predictor.get_input_handle(self.predictor.get_input_names()[0])
+        self.output = self.predictor.get_output_handle(self.predictor.get_output_names()[0])
 
-    def run(batch: np.ndarray) -> np.ndarray:
-        inp.reshape(batch.shape)
-        inp.copy_from_cpu(batch)
-        predictor.run()
-        return out.copy_to_cpu()
-    return run, config
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        self.input.reshape(batch.shape)
+        self.input.copy_from_cpu(batch)
+        with quiet_stdout(not self.verbose):
+            self.predictor.run()
+        return self.output.copy_to_cpu()
 
 
-def create_onnx_predictor(args: argparse.Namespace, model_file: str):
-    import onnxruntime as ort
-    onnx_file = os.path.splitext(model_file)[0] + ".onnx"
-    if not os.path.isfile(onnx_file):
-        raise UserError(f"{onnx_file} not found, export with export_model.py --onnx True")
-    opts = ort.SessionOptions()
-    if args.cpu_threads:
+def onnx_file(args: argparse.Namespace) -> str:
+    path = args.onnx_file or os.path.join(model_dir_of(args), "model.onnx")
+    if not os.path.isfile(path):
+        raise UserError(f"ONNX model {path} not found, run export_model.py --onnx True (or pass --onnx_file)")
+    return path
+
+
+class OnnxPredictor:
+    def __init__(self, args: argparse.Namespace) -> None:
+        import onnxruntime as ort
+        opts = ort.SessionOptions()
         opts.intra_op_num_threads = args.cpu_threads
-    sess = ort.InferenceSession(onnx_file, opts, providers=["CPUExecutionProvider"])
-    name = sess.get_inputs()[0].name
-    return (lambda batch: sess.run(None, {name: batch})[0]), None
+        if not args.verbose:
+            opts.log_severity_level = 3
+        self.session = ort.InferenceSession(onnx_file(args), opts, providers=["CPUExecutionProvider"])
+        self.name = self.session.get_inputs()[0].name
+        self.config = {"runtime_device": "cpu", "backend": "onnxruntime", "ir_optim": True, "enable_mkldnn": False,
+                       "cpu_math_library_num_threads": args.cpu_threads}
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.name: batch})[0]
 
 
-def read_inputs(path: str, cfg: dict) -> list:
-    """[(name, array (views*T, 3, H, W))] from a folder, a video, a .npy or a .txt list of them."""
-    if path.endswith(".txt") and os.path.isfile(path):
-        with open(path) as f:
-            base = os.path.dirname(path)
-            return [x for line in f if line.strip()
-                    for x in read_inputs(line.strip() if os.path.exists(line.strip()) else
-                                         os.path.join(base, line.strip()), cfg)]
-    if path.endswith(".npy"):
-        if not os.path.isfile(path):
-            raise UserError(f"input {path} not found")
-        arr = np.load(path).astype("float32")
-        arrs = arr if arr.ndim == 5 else arr[None]
-        return [(f"{path}[{i}]", a) for i, a in enumerate(arrs)]
-    return [(path, load_input(path, build_pipeline(cfg["data"], "test"))["imgs"])]
+def load_infer_config(args: argparse.Namespace) -> dict:
+    """--config, else the export directory's config.yaml; one error line when there is neither."""
+    path = args.config or config_beside(model_dir_of(args))
+    if not path:
+        raise UserError(f"no config, {model_dir_of(args)} has no config.yaml (export_model.py writes one), export "
+                        "the model again or pass --config configs/<name>.yaml")
+    return load_config(path)
 
 
-def main(argv=None) -> None:
+def predict_all(args: argparse.Namespace, samples: list, predictor, autolog) -> np.ndarray:
+    """Probabilities (N, classes) of every sample, in batches; with a benchmark, timed, and repeated until more
+    than WARMUP batches are measured."""
+    out, runs = [], 0
+    while True:
+        for start in range(0, len(samples), args.batch_size):
+            if autolog:
+                autolog.times.start()
+            batch = np.stack([a for _, a in samples[start:start + args.batch_size]]).astype("float32")
+            if autolog:
+                autolog.times.stamp()
+            probs = predictor(batch)
+            if autolog:
+                autolog.times.stamp()
+                autolog.times.end(stamp=True)
+            if runs == 0:
+                out.append(probs)
+        runs += 1
+        if not autolog or len(autolog.times.total_time) > WARMUP + 3:
+            return np.concatenate(out)
+
+
+def main(argv=None) -> list:
     args = parse_args(argv)
-    model_file, params_file = resolve_model(args)
-    cfg = load_config(args.config)
-    samples = read_inputs(args.input_file, cfg)
+    check_flag(args.batch_size, "--batch_size")
+    check_flag(args.cpu_threads, "--cpu_threads")
     if args.backend == "paddle":
-        run, config = create_paddle_predictor(args, model_file, params_file)
+        resolve_model(args)  # a missing model is named before its config
     else:
-        run, config = create_onnx_predictor(args, model_file)
-    print("Inference model(MVF)...")
+        onnx_file(args)
+    cfg = load_infer_config(args)
+    names = class_names(cfg)
+    samples = read_inputs(args.input_file, cfg)
+    predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
+    autolog = None
     if args.enable_benchmark:
         try:
             import auto_log
         except ImportError:
             from utils import auto_log
-        warmup = 2
-        # time enough batches to pass the warm-up (auto_log needs more iterations than warmup)
-        samples = samples * max(1, -(-(warmup + 3) * args.batch_size // len(samples)))
-        logger = auto_log.AutoLogger(model_name="MVF", model_precision=args.precision, batch_size=args.batch_size,
-                                     data_shape="dynamic", save_path="./output/auto_log.lpg",
-                                     inference_config=config, pids=os.getpid(), process_name=None,
-                                     gpu_ids=0 if args.use_gpu else None,
-                                     time_keys=["preprocess_time", "inference_time", "postprocess_time"],
-                                     warmup=warmup)
-    for i in range(0, len(samples), args.batch_size):
-        chunk = samples[i:i + args.batch_size]
-        if args.enable_benchmark:
-            logger.times.start()
-        batch = np.stack([a for _, a in chunk]).astype("float32")
-        if args.enable_benchmark:
-            logger.times.stamp()
-        probs = run(batch)
-        if args.enable_benchmark:
-            logger.times.stamp()
-        top1 = probs.argmax(axis=1)
-        if args.enable_benchmark:
-            logger.times.end(stamp=True)
-        else:
-            for (name, _), c, p in zip(chunk, top1, probs):
-                print(f"Current video file: {name}")
-                print(f"\ttop-1 class: {int(c)}")
-                print(f"\ttop-1 score: {float(p[c])}")
-    if args.enable_benchmark:
-        logger.report()
+        autolog = auto_log.AutoLogger(model_name="MVF", model_precision=args.precision, batch_size=args.batch_size,
+                                      data_shape="dynamic", save_path=None, inference_config=predictor.config,
+                                      pids=os.getpid(), process_name=None, gpu_ids=0 if args.use_gpu else None,
+                                      time_keys=["preprocess_time", "inference_time", "postprocess_time"],
+                                      warmup=WARMUP)
+    probs = predict_all(args, samples, predictor, autolog)
+    results = [prediction(name, p, names, model_dir_of(args)) for (name, _), p in zip(samples, probs)]
+    for entry in results:
+        print_prediction(entry)
+    if args.save_results:
+        save_results(args.save_results, results, model="MVF", backend=args.backend, precision=args.precision,
+                     input_file=args.input_file)
+    if autolog:
+        autolog.report()
+    return results
 
 
 if __name__ == "__main__":

@@ -1,25 +1,29 @@
-"""Predict the action of one video: a rawframes folder or a video file (as the seed, 30-view test).
+"""Predict the action of one video (a rawframes folder or a video file) with a checkpoint, in dygraph (the
+config's test protocol, 30 views for the paper config).
 
-    python predict.py --config configs/mvf_r50_16x4_ucf101.yaml --pretrained output/best_model/model.pdparams \
-        --video data/ucf101/rawframes/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01 \
-        --class_index data/ucf101/annotations/classInd.txt --save_vis output/pred.png
+    python predict.py --pretrained output/best_model/model.pdparams \
+        --video data/ucf101/rawframes/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01 --save_vis output/pred.png
 
-Prints `Top1 class:<name> prob:<p>`.
+The config is the config.yaml beside --pretrained (train.py writes it) unless --config overrides it; the class
+names come from its data.class_names. Prints the prediction in infer.py's form (id, name, score, top-5).
 """
+import warnings
+
+warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
+
 import argparse
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import numpy as np
+import paddle
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-
-from datasets.transforms import IMAGENET_MEAN, IMAGENET_STD, build_pipeline  # noqa: E402
-from datasets.video import load_input  # noqa: E402
-from models import average_views, build_model  # noqa: E402
-from utils import DEFAULT_CONFIG, default_device, from_root, load_config, read_class_names, run_main, set_device  # noqa: E402
-from utils.checkpoint import load_weights  # noqa: E402
+from datasets.transforms import IMAGENET_MEAN, IMAGENET_STD
+from datasets.video import read_inputs
+from models import average_views, build_model
+from utils import from_root, run_main, set_device
+from utils.checkpoint import load_weights
+from utils.config import class_names, load_config, resolve_config
+from utils.predictions import prediction, print_prediction, save_results
 
 
 def save_vis(path: str, imgs: np.ndarray, num_segments: int, probs: np.ndarray, names: list) -> None:
@@ -46,35 +50,35 @@ def save_vis(path: str, imgs: np.ndarray, num_segments: int, probs: np.ndarray, 
     plt.close(fig)
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> dict:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="default: configs/mvf_r50_16x4_ucf101.yaml of this folder")
-    p.add_argument("--video", required=True, help="rawframes folder (img_00001.jpg ...) or video file")
+    p.add_argument("--config", default=None, help="default: config.yaml beside --pretrained")
+    p.add_argument("--video", required=True, help="rawframes folder (img_00001.jpg ...), video file or a "
+                                                  "preprocessed .npy")
     p.add_argument("--pretrained", default=from_root("output/best_model/model.pdparams"),
                    help="a .pdparams (default: output/best_model/model.pdparams of this folder)")
-    p.add_argument("--class_index", default=None,
-                   help="UCF-101 classInd.txt (default: <config dataset_root>/annotations/classInd.txt if present, "
-                        "else class ids are printed)")
     p.add_argument("--save_vis", default=None, help="write a picture of the frames and the top-5 here")
+    p.add_argument("--save_results", default=None, help="write the prediction to this json")
     p.add_argument("--device", choices=("cpu", "gpu"), default=None)
     args = p.parse_args(argv)
-    cfg = load_config(args.config)
-    set_device(args.device or default_device())
-    default_index = os.path.join(cfg["data"].get("dataset_root") or "", "annotations", "classInd.txt")
-    index = args.class_index or (default_index if os.path.isfile(default_index) else None)
-    names = read_class_names(index) if index else None
-    results = load_input(args.video, build_pipeline(cfg["data"], "test"))
+    cfg = load_config(resolve_config(args.config, args.pretrained, "--pretrained"))
+    names = class_names(cfg)
+    set_device(args.device)
+    name, imgs = read_inputs(args.video, cfg)[0]
     model = build_model(cfg["model"])
-    load_weights(model, args.pretrained, cfg["model"].get("mvf_freq", (0, 0, 1, 1)), log=lambda *_: None)
+    load_weights(model, args.pretrained, log=lambda *_: None)
     model.eval()
     with paddle.no_grad():
-        probs = average_views(model(paddle.to_tensor(results["imgs"][None]))).numpy()[0]
-    names = names or [str(i) for i in range(len(probs))]
-    top1 = int(probs.argmax())
-    print(f"Top1 class:{names[top1]} prob:{probs[top1]:.6f}")
+        probs = average_views(model(paddle.to_tensor(imgs[None]))).numpy()[0]
+    entry = prediction(name, probs, names, args.pretrained)
+    print_prediction(entry)
+    if args.save_results:
+        save_results(args.save_results, [entry], model="MVF", backend="dygraph", precision="fp32",
+                     input_file=args.video)
     if args.save_vis:
-        save_vis(args.save_vis, results["imgs"], cfg["model"]["num_segments"], probs, names)
+        save_vis(args.save_vis, imgs, cfg["model"]["num_segments"], probs, names)
         print(f"visualisation saved to {args.save_vis}")
+    return entry
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ class SampleFrames:
         offsets = self._test_offsets(total) if self.test_mode else self._train_offsets(total)
         inds = (offsets[:, None] + np.arange(self.clip_len)[None, :] * self.frame_interval).reshape(-1)
         inds = np.mod(inds, total) if self.out_of_bound_opt == "loop" else np.minimum(inds, total - 1)
-        results["frame_inds"] = inds + results.get("start_index", 1)
+        results["frame_inds"] = inds + results["start_index"]
         results["clip_len"] = self.clip_len
         results["num_clips"] = self.num_clips
         return results
@@ -99,17 +99,18 @@ class RawFrameDecode:
 
     def __call__(self, results: dict) -> dict:
         if "video_frames" in results:
-            start = results.get("start_index", 1)
+            start = results["start_index"]
             results["imgs"] = [results["video_frames"][i - start] for i in results["frame_inds"]]
             return results
         cache = {}
         imgs = []
         for i in results["frame_inds"]:
             if i not in cache:
-                path = os.path.join(results["frame_dir"], results.get("filename_tmpl", "img_{:05}.jpg").format(i))
+                path = os.path.join(results["frame_dir"], results["filename_tmpl"].format(i))
                 cache[i] = read_rgb(path)
-                if cache[i] is None:
-                    raise IOError(f"cannot read frame {path}")
+                if cache[i] is None:  # missing, empty, truncated or not an image: name the file
+                    raise UserError(f"frame {path} is not a readable image (missing, empty or corrupt), re-extract "
+                                    "this video with tools/build_rawframes.py")
             imgs.append(cache[i])
         results["imgs"] = imgs
         return results
@@ -322,38 +323,39 @@ class FormatShape:
         return results
 
 
-TRAIN_CROPS = ("resized_crop", "mvfnet")
-
-
 def build_pipeline(cfg: dict, mode: str) -> Compose:
     """mode: 'train' (1 random clip, random resized crop, flip), 'val' (1 clip, centre crop) or
-    'test' (``test_clips`` clips x ThreeCrop/CenterCrop): MVFNet's train/val/test_pipeline.
+    'test' (``test_clips`` clips x ThreeCrop/CenterCrop): MVFNet's train/val/test_pipeline. ``cfg`` is the
+    config's data section (utils/config.py checks every value).
 
-    ``train_crop``: 'resized_crop' (the seed's, default): ShortSideResize(short_side) ->
-    RandomResizedCrop -> Resize(crop_size); 'mvfnet': MVFNet's config, MVFNetRandomResizedCrop(crop_size)
-    straight on the decoded frames."""
+    ``train_crop``: 'resized_crop' (the seed's): ShortSideResize(short_side) -> RandomResizedCrop ->
+    Resize(crop_size); 'mvfnet': MVFNet's config, MVFNetRandomResizedCrop(crop_size) straight on the decoded
+    frames."""
     sample = dict(clip_len=cfg["clip_len"], frame_interval=cfg["frame_interval"],
-                  out_of_bound_opt=cfg.get("out_of_bound_opt", "loop"))
-    if sample["out_of_bound_opt"] not in ("loop", "clamp"):
-        raise UserError(f"data.out_of_bound_opt is {sample['out_of_bound_opt']!r} in the config, "
-                        "set it to loop (seed) or clamp (MVFNet)")
-    short = cfg.get("short_side", 256)
-    train_crop = cfg.get("train_crop", "resized_crop")
-    if train_crop not in TRAIN_CROPS:
-        raise UserError(f"data.train_crop is {train_crop!r} in the config, set it to one of {TRAIN_CROPS}")
-    if mode == "train" and train_crop == "mvfnet":
-        ops = [SampleFrames(num_clips=1, **sample), RawFrameDecode(),
-               MVFNetRandomResizedCrop(cfg.get("crop_size", 224)), Flip(0.5)]
+                  out_of_bound_opt=cfg["out_of_bound_opt"])
+    short, crop = cfg["short_side"], cfg["crop_size"]
+    if mode == "train" and cfg["train_crop"] == "mvfnet":
+        ops = [SampleFrames(num_clips=1, **sample), RawFrameDecode(), MVFNetRandomResizedCrop(crop), Flip(0.5)]
     elif mode == "train":
         ops = [SampleFrames(num_clips=1, **sample), RawFrameDecode(), ShortSideResize(short),
-               RandomResizedCrop(), Resize(cfg.get("crop_size", 224)), Flip(0.5)]
+               RandomResizedCrop(), Resize(crop), Flip(0.5)]
     elif mode == "val":
         ops = [SampleFrames(num_clips=1, test_mode=True, **sample), RawFrameDecode(),
-               ShortSideResize(short), CenterCrop(cfg.get("crop_size", 224))]
+               ShortSideResize(short), CenterCrop(crop)]
     elif mode == "test":
-        crop = ThreeCrop(short) if cfg.get("test_crop", "three") == "three" else CenterCrop(cfg.get("crop_size", 224))
-        ops = [SampleFrames(num_clips=cfg.get("test_clips", 10), test_mode=True, **sample), RawFrameDecode(),
-               ShortSideResize(short), crop]
+        three = cfg["test_crop"] == "three"
+        ops = [SampleFrames(num_clips=cfg["test_clips"], test_mode=True, **sample), RawFrameDecode(),
+               ShortSideResize(short), ThreeCrop(short) if three else CenterCrop(crop)]
     else:
         raise ValueError(f"mode must be train/val/test, got {mode!r}")
     return Compose(ops + [Normalize(), FormatShape()])
+
+
+def test_views(cfg: dict) -> int:
+    """Views per video of the test pipeline: test_clips x (3 crops or 1)."""
+    return cfg["test_clips"] * (3 if cfg["test_crop"] == "three" else 1)
+
+
+def test_side(cfg: dict) -> int:
+    """Side of a test view: ThreeCrop takes short_side squares, CenterCrop crop_size ones."""
+    return cfg["short_side"] if cfg["test_crop"] == "three" else cfg["crop_size"]

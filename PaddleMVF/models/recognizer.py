@@ -1,5 +1,4 @@
 """TSN recognizer: a 2D backbone over every frame + segmental consensus head (MVFNet Recognizer2D)."""
-import numpy as np
 import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
@@ -40,14 +39,3 @@ class SoftmaxRecognizer(nn.Layer):
 
     def forward(self, imgs: paddle.Tensor) -> paddle.Tensor:
         return average_views(self.model(imgs))
-
-
-@paddle.no_grad()
-def predict_scores(model: Recognizer2D, loader) -> tuple:
-    """(view-averaged softmax scores (N, classes), labels (N,)) over an evaluation loader."""
-    model.eval()
-    scores, labels = [], []
-    for imgs, label in loader:
-        scores.append(average_views(model(imgs)).numpy())
-        labels.append(label.numpy().reshape(-1))
-    return np.concatenate(scores), np.concatenate(labels)

@@ -5,9 +5,15 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path.insert(0, ROOT)  # the folder's packages (models, datasets, utils), as for its scripts
+LITE = os.path.join(ROOT, "configs", "mvf_r50_lite.yaml")
+PAPER = os.path.join(ROOT, "configs", "mvf_r50_16x4_ucf101.yaml")
 
-from datasets.mini import generate  # noqa: E402
+
+def model_cfg(path: str = LITE, **overrides) -> dict:
+    """The model section of a config (default: the lite one) with some keys replaced."""
+    from utils.config import load_config
+    return dict(load_config(path)["model"], **overrides)
 
 
 def run_script(*args: str, timeout: int = 600, threads: str = None) -> subprocess.CompletedProcess:
@@ -42,6 +48,7 @@ def build_lists(root: str) -> None:
 @pytest.fixture(scope="session")
 def mini_root(tmp_path_factory) -> str:
     """The 4-class mini UCF-101 with its rawframe lists (same as TIPC's)."""
+    from datasets.mini import generate
     root = str(tmp_path_factory.mktemp("mini_ucf"))
     generate(root, seed=0)
     build_lists(root)
@@ -51,6 +58,7 @@ def mini_root(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def tiny_root(tmp_path_factory) -> str:
     """3 groups x 1 clip x 4 classes: 4 training videos for split 1 (checkpoint/resume/launch tests)."""
+    from datasets.mini import generate
     root = str(tmp_path_factory.mktemp("tiny_ucf"))
     generate(root, groups=3, clips=1, seed=1)
     build_lists(root)

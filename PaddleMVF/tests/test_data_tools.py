@@ -30,8 +30,10 @@ def test_lists_match_ucf_split_rule(mini_root):
 
 
 def test_dataset_item(mini_root):
-    cfg = dict(clip_len=2, frame_interval=4, short_side=32, crop_size=32)
-    ds = build_dataset(cfg, mini_root, 1, "val", num_classes=4)
+    from conftest import LITE
+
+    from utils.config import load_config
+    ds = build_dataset(load_config(LITE, {"data.dataset_root": mini_root}), "val")
     imgs, label = ds[0]
     assert imgs.shape == (2, 3, 32, 32) and imgs.dtype == np.float32 and label.dtype == np.int64
 
@@ -58,7 +60,7 @@ def test_validator_errors(mini_root, tmp_path, breakage, message):
     elif breakage == "bad_label":
         records[0] = (rel, total, 9)
     with pytest.raises(UserError, match=message):
-        validate_records(frames, records, num_classes=4)
+        validate_records(frames, records, 4, "img_{:05}.jpg")
 
 
 def test_read_list_rejects_malformed_line(tmp_path):
@@ -104,12 +106,12 @@ def test_default_paths_resolve_against_the_folder(tmp_path, monkeypatch):
     pretrained resolve against the PaddleMVF folder, not the current directory."""
     from conftest import ROOT
 
-    from utils import DEFAULT_CONFIG, load_config
+    from utils.config import DEFAULT_CONFIG, load_config
     monkeypatch.chdir(tmp_path)
     cfg = load_config(DEFAULT_CONFIG)
     assert cfg["data"]["dataset_root"] == os.path.join(ROOT, "data", "ucf101")
     assert cfg["train"]["pretrained"] == os.path.join(ROOT, "pretrained", "paddle_mvf.pdparams")
-    r = subprocess.run([sys.executable, os.path.join(ROOT, "test.py"), "--device", "cpu"], cwd=str(tmp_path),
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "train.py"), "--device", "cpu"], cwd=str(tmp_path),
                        capture_output=True, text=True, timeout=300)
     err = r.stderr.strip().splitlines()
     assert r.returncode == 2 and err[-1].startswith("error: list file " + os.path.join(ROOT, "data", "ucf101")), err

@@ -6,11 +6,11 @@ import numpy as np
 import paddle
 from conftest import ROOT, run_script
 from export_model import export
-from infer import create_paddle_predictor, parse_args
+from infer import PaddlePredictor, parse_args
 
 from models import SoftmaxRecognizer, build_model
-from utils import load_config
 from utils.checkpoint import load_weights
+from utils.config import load_config
 
 LITE = "configs/mvf_r50_lite.yaml"
 
@@ -40,36 +40,43 @@ def test_export_parity_paddle_inference_and_onnx(trained, tmp_path):
     x = np.random.RandomState(3).randn(3, 4, 3, 32, 32).astype("float32")  # batch 3: dynamic batch
     ref = net(paddle.to_tensor(x)).numpy()
     for mkldnn in ("False", "True"):
-        args = parse_args(["--input_file", "x", "--enable_mkldnn", mkldnn])
-        run, _ = create_paddle_predictor(args, prefix + ".json", prefix + ".pdiparams")
-        assert np.abs(run(x) - ref).max() < 1e-5
+        args = parse_args(["--input_file", "x", "--enable_mkldnn", mkldnn, "--model_dir", str(tmp_path)])
+        assert np.abs(PaddlePredictor(args)(x) - ref).max() < 1e-5
     import onnxruntime as ort
     out = ort.InferenceSession(prefix + ".onnx", providers=["CPUExecutionProvider"]).run(None, {"imgs": x})[0]
     assert np.abs(out - ref).max() < 1e-4
 
 
 def test_infer_and_predict_scripts(trained, mini_root, tmp_path):
+    """export -> infer.py (the export's config.yaml, class names, json results, benchmark; quiet: no ccache note,
+    no pass names) and predict.py (the checkpoint's config.yaml)."""
     from datasets.mini import make_clip, write_video
     video = str(tmp_path / "v_MoveLeft_g01_c01.avi")
     write_video(make_clip(1, 24, np.random.RandomState(5)), video)
     weights = os.path.join(trained, "best_model", "model.pdparams")
-    r = run_script("export_model.py", "--config", LITE, "--model_path", weights, "--save_dir", str(tmp_path / "inf"))
-    assert r.returncode == 0 and "Model is saved in" in r.stdout
+    r = run_script("export_model.py", "--model_path", weights, "--save_dir", str(tmp_path / "inf"))
+    assert r.returncode == 0 and "Model is saved in" in r.stdout, r.stderr[-2000:]
+    assert os.path.isfile(tmp_path / "inf" / "config.yaml")
     frames = os.path.join(mini_root, "rawframes", "MoveUp", "v_MoveUp_g01_c01")
-    r = run_script("infer.py", "--config", LITE, "--model_dir", str(tmp_path / "inf"), "--input_file", frames,
-                   "--enable_mkldnn", "False")
+    results = str(tmp_path / "results.json")
+    r = run_script("infer.py", "--model_dir", str(tmp_path / "inf"), "--input_file", frames,
+                   "--enable_mkldnn", "True", "--save_results", results)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert f"Current video file: {frames}" in r.stdout and "\ttop-1 class: " in r.stdout
-    r = run_script("infer.py", "--config", LITE, "--model_dir", str(tmp_path / "inf"), "--input_file", video,
+    assert f"Current video file: {frames}" in r.stdout and "\ttop-1 class name: " in r.stdout
+    for text in (r.stdout, r.stderr):
+        assert "ccache" not in text and "Pass" not in text and "I1" not in text
+    saved = json.load(open(results))
+    assert saved["backend"] == "paddle" and saved["results"][0]["class_name"] in {"MoveRight", "MoveLeft",
+                                                                                   "MoveDown", "MoveUp"}
+    r = run_script("infer.py", "--model_dir", str(tmp_path / "inf"), "--input_file", video,
                    "--enable_benchmark", "True", "--batch_size", "2")
-    assert r.returncode == 0 and "inference_time(ms)" in r.stdout
+    assert r.returncode == 0 and "inference_time(ms)" in r.stdout and "Current video file: " in r.stdout
     vis = str(tmp_path / "pred.png")
-    r = run_script("predict.py", "--config", LITE, "--video", video, "--pretrained", weights, "--device", "cpu",
-                   "--class_index", os.path.join(mini_root, "annotations", "classInd.txt"), "--save_vis", vis)
+    r = run_script("predict.py", "--video", video, "--pretrained", weights, "--device", "cpu", "--save_vis", vis)
     assert r.returncode == 0, r.stderr[-2000:]
-    line = [x for x in r.stdout.splitlines() if x.startswith("Top1 class:")][0]
-    name, prob = line[len("Top1 class:"):].split(" prob:")
-    assert name in {"MoveRight", "MoveLeft", "MoveDown", "MoveUp"} and 0.25 <= float(prob) <= 1.0
+    name = [x for x in r.stdout.splitlines() if x.startswith("\ttop-1 class name: ")][0].split(": ")[1]
+    score = float([x for x in r.stdout.splitlines() if x.startswith("\ttop-1 score: ")][0].split(": ")[1])
+    assert name in {"MoveRight", "MoveLeft", "MoveDown", "MoveUp"} and 0.25 <= score <= 1.0
     assert os.path.getsize(vis) > 1000
 
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from utils.lr import WarmupCosine
-from utils.metrics import evaluate, mean_class_accuracy, top_k_accuracy
+from utils.metrics import evaluate_scores as evaluate
+from utils.metrics import mean_class_accuracy, top_k_accuracy
 
 SCORES = np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3], [0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.2, 0.5, 0.3]])
 LABELS = [1, 1, 2, 0, 2]

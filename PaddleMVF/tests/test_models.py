@@ -1,10 +1,11 @@
 import numpy as np
 import paddle
 import pytest
+from conftest import PAPER, model_cfg
 from export_model import input_shape
 
 from models import MVF, build_model
-from utils import load_config
+from utils.config import load_config
 
 
 def n_params(model) -> int:
@@ -13,13 +14,13 @@ def n_params(model) -> int:
 
 def test_param_count_full_size():
     # ResNet-50 trunk 23,508,032 + MVF 14,784 + fc 2048*101+101 (spec 4.1, computed)
-    model = build_model(load_config("configs/mvf_r50_16x4_ucf101.yaml")["model"])
+    model = build_model(load_config(PAPER)["model"])
     assert n_params(model) == 23_729_765
-    assert n_params(build_model(dict(num_classes=400, num_segments=16))) == 24_342_416
+    assert n_params(build_model(model_cfg(PAPER, num_classes=400, num_segments=16))) == 24_342_416
 
 
 def test_mvfnet_parameter_names():
-    sd = build_model(dict(num_classes=101, num_segments=16)).state_dict()
+    sd = build_model(model_cfg(PAPER, num_classes=101, num_segments=16)).state_dict()
     for key, shape in [("backbone.layer3.0.conv1.net.weight", [256, 512, 1, 1]),
                        ("backbone.layer3.0.conv1.shift_conv.weight", [64, 1, 3, 1, 1]),
                        ("backbone.layer3.1.conv1.h_conv.weight", [128, 1, 1, 3, 1]),
@@ -33,13 +34,13 @@ def test_mvfnet_parameter_names():
 
 
 def test_full_size_export_spec():
-    cfg = load_config("configs/mvf_r50_16x4_ucf101.yaml")
+    cfg = load_config(PAPER)
     assert input_shape(cfg) == [None, 30 * 16, 3, 256, 256]  # 10 clips x ThreeCrop(256) x 16 frames
 
 
 @pytest.mark.parametrize("segments", [1, 3, 5])
 def test_any_segment_count_output_shape(segments):
-    model = build_model(dict(num_classes=7, num_segments=segments, fcn_testing=True))
+    model = build_model(model_cfg(PAPER, num_classes=7, num_segments=segments, fcn_testing=True))
     model.eval()
     out = model(paddle.rand([2, 2 * segments, 3, 32, 32]))
     assert out.shape == [2, 2, 7]
@@ -47,7 +48,7 @@ def test_any_segment_count_output_shape(segments):
 
 def test_fcn_testing_equals_fc_path_in_eval():
     paddle.seed(0)
-    model = build_model(dict(num_classes=5, num_segments=2, fcn_testing=True))
+    model = build_model(model_cfg(PAPER, num_classes=5, num_segments=2, fcn_testing=True))
     model.eval()
     x = paddle.rand([1, 4, 3, 64, 64])
     fcn = model(x)

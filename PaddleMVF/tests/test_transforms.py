@@ -26,6 +26,9 @@ with open(os.path.join(os.path.dirname(__file__), "fixtures", "mvfnet_official.j
     OFFICIAL = json.load(_f)
 
 
+TMPL = "img_{:05}.jpg"  # the mini data's frame names (datasets/mini.py)
+
+
 def frames(n=2, h=4, w=6):
     return [np.arange(h * w * 3, dtype=np.uint8).reshape(h, w, 3) + i for i in range(n)]
 
@@ -41,15 +44,15 @@ def test_sample_frames_short_video_loop_vs_clamp():
     """MVFNet loading.py SampleFrames._get_frame_inds clamps (np.minimum(inds, T - 1)); mmaction2 0.x's
     out_of_bound_opt='loop' (the seed's) wraps (np.mod)."""
     # T=20, clip 16x4 (spec example): loop wraps, clamp (MVFNet) repeats the last frame (1-based here)
-    loop = SampleFrames(16, 4, 1, test_mode=True)(dict(total_frames=20))["frame_inds"] - 1
-    clamp = SampleFrames(16, 4, 1, test_mode=True, out_of_bound_opt="clamp")(dict(total_frames=20))["frame_inds"] - 1
+    loop = SampleFrames(16, 4, 1, test_mode=True)(dict(total_frames=20, start_index=1))["frame_inds"] - 1
+    clamp = SampleFrames(16, 4, 1, test_mode=True, out_of_bound_opt="clamp")(dict(total_frames=20, start_index=1))["frame_inds"] - 1
     assert loop[:8].tolist() == [0, 4, 8, 12, 16, 0, 4, 8]
     assert clamp[:8].tolist() == [0, 4, 8, 12, 16, 19, 19, 19]
 
 
 def test_sample_frames_ten_test_clips():
     """MVFNet loading.py SampleFrames._test_sample_clips with num_clips=10 (the 10-clip test)."""
-    r = SampleFrames(2, 4, 10, test_mode=True)(dict(total_frames=107))
+    r = SampleFrames(2, 4, 10, test_mode=True)(dict(total_frames=107, start_index=1))
     # avg = (107-8+1)/10 = 10 -> offsets 5, 15, ..., 95
     assert r["frame_inds"].reshape(10, 2)[:, 0].tolist() == [6 + 10 * i for i in range(10)]
 
@@ -58,10 +61,10 @@ def test_sample_frames_train_random_within_segment():
     """MVFNet loading.py SampleFrames._sample_clips: offset = randint(avg_interval), avg = (T - 64 + 1) // n."""
     np.random.seed(0)
     for total in (64, 70, 200):
-        inds = SampleFrames(16, 4, 1)(dict(total_frames=total))["frame_inds"]
+        inds = SampleFrames(16, 4, 1)(dict(total_frames=total, start_index=1))["frame_inds"]
         assert inds.min() >= 1 and inds.max() <= total and len(inds) == 16
     # avg = (200-64+1) = 137 -> offset in [0, 137)
-    offsets = {SampleFrames(16, 4, 1)(dict(total_frames=200))["frame_inds"][0] for _ in range(30)}
+    offsets = {SampleFrames(16, 4, 1)(dict(total_frames=200, start_index=1))["frame_inds"][0] for _ in range(30)}
     assert max(offsets) <= 137 and len(offsets) > 5
 
 
@@ -179,21 +182,27 @@ def test_normalize_and_format_shape():
 @pytest.mark.parametrize("mode,views", [("train", 1), ("val", 1), ("test", 10 * 3)])
 def test_pipeline_shapes(mini_root, mode, views):
     import os
-    cfg = dict(clip_len=2, frame_interval=4, short_side=32, crop_size=28, test_clips=10, test_crop="three")
+    cfg = dict(clip_len=2, frame_interval=4, short_side=32, crop_size=28, test_clips=10, test_crop="three",
+               out_of_bound_opt="loop", train_crop="resized_crop")
     d = os.path.join(mini_root, "rawframes", "MoveLeft", "v_MoveLeft_g01_c01")
-    out = build_pipeline(cfg, mode)(dict(frame_dir=d, total_frames=20, start_index=1))["imgs"]
+    out = build_pipeline(cfg, mode)(dict(frame_dir=d, total_frames=20, start_index=1, filename_tmpl=TMPL))["imgs"]
     side = 32 if mode == "test" else 28
     assert out.shape == (views * 2, 3, side, side)
 
 
 def test_train_crop_option(mini_root):
     """train_crop 'mvfnet' runs MVFNet's train_pipeline (RandomResizedCrop(crop_size) straight on the
-    decoded frames); an unknown value or out_of_bound_opt is a one-line UserError."""
+    decoded frames); an unknown value or out_of_bound_opt is a one-line config error (utils/config.py)."""
     import os
+
+    from conftest import LITE
+
+    from utils.config import load_config
     cfg = dict(clip_len=2, frame_interval=4, short_side=32, crop_size=28, train_crop="mvfnet", out_of_bound_opt="clamp")
     d = os.path.join(mini_root, "rawframes", "MoveLeft", "v_MoveLeft_g01_c01")
-    assert build_pipeline(cfg, "train")(dict(frame_dir=d, total_frames=20, start_index=1))["imgs"].shape == (2, 3, 28, 28)
-    with pytest.raises(UserError, match="train_crop"):
-        build_pipeline(dict(cfg, train_crop="random"), "train")
-    with pytest.raises(UserError, match="out_of_bound_opt"):
-        build_pipeline(dict(cfg, out_of_bound_opt="wrap"), "val")
+    results = dict(frame_dir=d, total_frames=20, start_index=1, filename_tmpl=TMPL)
+    assert build_pipeline(cfg, "train")(results)["imgs"].shape == (2, 3, 28, 28)
+    with pytest.raises(UserError, match="data.train_crop"):
+        load_config(LITE, {"data.train_crop": "random"})
+    with pytest.raises(UserError, match="data.out_of_bound_opt"):
+        load_config(LITE, {"data.out_of_bound_opt": "wrap"})

@@ -14,17 +14,19 @@ import sys
 import tempfile
 import time
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
-import paddle.nn as nn  # noqa: E402
-from export_model import export  # noqa: E402
-from infer import create_onnx_predictor, create_paddle_predictor  # noqa: E402
+import numpy as np
+import paddle
+import paddle.nn as nn
+from export_model import export
+from infer import OnnxPredictor, PaddlePredictor
 from infer import parse_args as infer_args
 
-from models import SoftmaxRecognizer, build_model  # noqa: E402
-from utils import DEFAULT_CONFIG, load_config, str2bool  # noqa: E402
+from models import SoftmaxRecognizer, build_model
+from utils import str2bool
+from utils.config import DEFAULT_CONFIG, load_config
 
 
 def count_flops(model: nn.Layer, x: paddle.Tensor) -> int:
@@ -100,10 +102,10 @@ def main() -> None:
         runs = [("Paddle dygraph", None, paddle.no_grad()(lambda: net(xt)))]
         for t in args.threads:
             for mk in (True, False):
-                run, _ = create_paddle_predictor(infer_args(["-i", "x", "--cpu_threads", str(t), "--enable_mkldnn",
-                                                             str(mk)]), prefix + ".json", prefix + ".pdiparams")
+                run = PaddlePredictor(infer_args(["-i", "x", "--cpu_threads", str(t), "--enable_mkldnn", str(mk),
+                                                  "--model_dir", os.path.dirname(prefix)]))
                 runs.append((f"Paddle Inference mkldnn {'on' if mk else 'off'}", t, lambda run=run: run(x)))
-            run, _ = create_onnx_predictor(infer_args(["-i", "x", "--cpu_threads", str(t)]), prefix + ".json")
+            run = OnnxPredictor(infer_args(["-i", "x", "--cpu_threads", str(t), "--model_dir", os.path.dirname(prefix)]))
             runs.append(("ONNX Runtime", t, lambda run=run: run(x)))
         if args.torch_ref and mvf:
             import torch

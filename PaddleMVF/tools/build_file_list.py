@@ -10,9 +10,26 @@ import argparse
 import os
 import sys
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from utils import UserError, read_class_names, run_main  # noqa: E402
+from utils import UserError, run_main
+
+
+def read_class_names(path: str) -> list:
+    """UCF-101 classInd.txt (`<1-based id> <name>` per line) -> names ordered by label."""
+    if not os.path.isfile(path):
+        raise UserError(f"class index {path} not found, pass the dataset's annotations/classInd.txt")
+    pairs = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[0].isdigit():
+                raise UserError(f"bad line {n} in {path}: {line.strip()!r}, expected `<id> <ClassName>`")
+            pairs.append((int(parts[0]), parts[1]))
+    return [name for _, name in sorted(pairs)]
 
 
 def count_frames(frame_dir: str) -> int:

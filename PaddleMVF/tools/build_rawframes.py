@@ -12,12 +12,13 @@ import shutil
 import sys
 from multiprocessing import Pool
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import cv2  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+import cv2
+from tqdm import tqdm
 
-from utils import UserError, run_main, str2bool  # noqa: E402
+from utils import UserError, run_main, str2bool
 
 DONE = ".done"
 

@@ -12,13 +12,14 @@ import argparse
 import os
 import sys
 
+# run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import numpy as np  # noqa: E402
-import paddle  # noqa: E402
+import numpy as np
+import paddle
 
-from utils import UserError, run_main  # noqa: E402
-from utils.checkpoint import HEAD_KEYS, convert_torch_state_dict, read_torch_checkpoint  # noqa: E402
+from utils import UserError, run_main
+from utils.checkpoint import HEAD_KEYS, convert_torch_state_dict, read_torch_checkpoint
 
 
 def convert(src: str, dst: str, mvf_freq=(0, 0, 1, 1), num_classes: int = None, log=print) -> dict:

@@ -1,26 +1,46 @@
-"""Small helpers shared by every script: errors, flags, seeding, config, logging, device."""
+"""Small helpers shared by every script: the folder's paths, user errors, flags, seeding, device, logging.
+
+The config contract (schema, load/save, the config beside a checkpoint, class names) lives in utils/config.py,
+the training loop in utils/engine.py, checkpoints in utils/checkpoint.py; utils/auto_log.py, atomic_io.py,
+config_schema.py and fail_fast.py are the files every model folder carries as the same text.
+
+Importing utils silences Paddle's import-time "No ccache found" note (by its message only: real warnings
+stay), so every script that imports utils before paddle prints none.
+"""
 import argparse
+import contextlib
 import logging
 import os
 import random
 import sys
-from typing import Callable
+import warnings
+from typing import Callable, Optional
 
 import numpy as np
-import yaml
+
+warnings.filterwarnings("ignore", message="No ccache found")
+# paddle.nn.BatchNorm's note on every train-mode forward (running stats are what train mode updates anyway)
+warnings.filterwarnings("ignore", message="When training, we now always track global mean and variance")
 
 # The PaddleMVF folder. Default paths (flag defaults, and relative paths written in a config file)
 # resolve against it, so `cd /tmp && python /path/to/PaddleMVF/test.py` finds configs/, output/ and
 # data/; a relative path given on the command line is the user's, relative to the current directory.
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_CONFIG = os.path.join(ROOT, "configs", "mvf_r50_16x4_ucf101.yaml")
 
 
-def from_root(path):
+def from_root(path: Optional[str]) -> Optional[str]:
     """A relative default path -> the same path under the PaddleMVF folder (None/'' unchanged)."""
     if not path or os.path.isabs(path):
         return path
     return os.path.join(ROOT, path)
+
+
+def input_path(path: Optional[str]) -> Optional[str]:
+    """A path given on the command line: as is when it exists from the current directory, else the same
+    relative path inside this folder when that exists (`--config configs/mvf_r50_lite.yaml` from anywhere)."""
+    if path and not os.path.exists(path) and not os.path.isabs(path) and os.path.exists(from_root(path)):
+        return from_root(path)
+    return path
 
 
 class UserError(Exception):
@@ -46,10 +66,16 @@ def str2bool(v) -> bool:
     raise argparse.ArgumentTypeError(f"expected a boolean (True/False), got {v!r}")
 
 
+def check_flag(value, name: str, low: float = 1) -> None:
+    """A numeric flag below `low` (or NaN/inf) is a UserError naming the flag."""
+    if value is not None and not (low <= value < float("inf")):
+        raise UserError(f"{name} {value} is out of range, the command line, pass {name} >= {low:g}")
+
+
 def seed_everything(seed: int) -> None:
     import paddle
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed % 2 ** 32)
     paddle.seed(seed)
 
 
@@ -73,39 +99,28 @@ def default_device() -> str:
     return "gpu" if paddle.is_compiled_with_cuda() and paddle.device.cuda.device_count() > 0 else "cpu"
 
 
-def set_device(device: str) -> None:
+def set_device(device: Optional[str]) -> str:
     import paddle
+    device = device or default_device()
     if device == "gpu" and not paddle.is_compiled_with_cuda():
-        raise UserError("--device gpu asked but this paddle has no CUDA, pass --device cpu")
+        raise UserError("--device gpu asked but this paddle has no CUDA, the command line, pass --device cpu "
+                        "or install paddlepaddle-gpu")
     paddle.set_device(device)
+    return device
 
 
-def load_config(path: str) -> dict:
-    """Read a yaml config; its relative data.dataset_root and train.pretrained resolve against the
-    PaddleMVF folder (see ``ROOT``)."""
-    if not os.path.isfile(path):
-        raise UserError(f"config {path} not found, pass --config {os.path.join(ROOT, 'configs')}/<name>.yaml")
-    with open(path) as f:
-        try:
-            cfg = yaml.safe_load(f)
-        except yaml.YAMLError as e:
-            raise UserError(f"config {path} is not valid yaml ({str(e).splitlines()[0]}), fix the file") from None
-    if not isinstance(cfg, dict) or not all(isinstance(cfg.get(k), dict) for k in ("model", "data", "train")):
-        raise UserError(f"config {path} lacks the model/data/train sections, start from configs/mvf_r50_16x4_ucf101.yaml")
-    cfg["data"]["dataset_root"] = from_root(cfg["data"].get("dataset_root"))
-    cfg["train"]["pretrained"] = from_root(cfg["train"].get("pretrained"))
-    return cfg
-
-
-def get_logger(log_file: str = None) -> logging.Logger:
-    """Logger printing to stdout and, when given, appending to ``log_file``."""
+def get_logger(log_file: Optional[str] = None) -> logging.Logger:
+    """Logger printing to stdout and, when given, writing ``log_file`` (appended: a resumed run continues it).
+    Handlers of an earlier call in this process (tests) are closed first."""
     logger = logging.getLogger("mvf")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+    for h in list(logger.handlers):
+        h.close()
+        logger.removeHandler(h)
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
     if log_file:
         os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
         fh = logging.FileHandler(log_file)
@@ -114,17 +129,20 @@ def get_logger(log_file: str = None) -> logging.Logger:
     return logger
 
 
-def read_class_names(path: str) -> list:
-    """UCF-101 classInd.txt (`<1-based id> <name>` per line) -> names ordered by label."""
-    if not os.path.isfile(path):
-        raise UserError(f"class index {path} not found, pass the dataset's annotations/classInd.txt")
-    pairs = []
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            parts = line.split()
-            if not parts:
-                continue
-            if len(parts) != 2 or not parts[0].isdigit():
-                raise UserError(f"bad line {n} in {path}: {line.strip()!r}, expected `<id> <ClassName>`")
-            pairs.append((int(parts[0]), parts[1]))
-    return [name for _, name in sorted(pairs)]
+@contextlib.contextmanager
+def quiet_stdout(enabled: bool):
+    """File descriptor 1 goes to /dev/null meanwhile: Paddle Inference's oneDNN passes print their names on the
+    C++ stdout during run(), past glog, and paddle2onnx's optimiser its progress (issue 17). Exceptions still
+    propagate."""
+    if not enabled:
+        yield
+        return
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)

@@ -1,44 +1,21 @@
-"""Checkpoint I/O: atomic directory saves, pretrained loading with a key report, torch -> Paddle by name."""
+"""Checkpoint I/O: weights loading with a key report (fine-tuning or strict), resume state, torch -> Paddle by
+name. Directory saves are utils/atomic_io.save_dir_atomic (utils/engine.py save)."""
 import json
 import os
 import re
-import shutil
+import warnings
 import zipfile
-from typing import Callable, Dict, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 import paddle
 
 from . import ROOT, UserError
+from .atomic_io import recover_dir
 
 HEAD_KEYS = ("cls_head.new_fc.weight", "cls_head.new_fc.bias")
 # parameters an MVF insertion adds to a plain ResNet (absent from ImageNet weights)
 MVF_PARAM = re.compile(r"\.conv1\.(shift_conv|h_conv|w_conv|bn)\.")
-
-
-def atomic_save_dir(dst: str, write: Callable[[str], None]) -> None:
-    """``write(tmp_dir)`` fills a temporary folder that then replaces ``dst``: a kill at any point
-    leaves either the old or the new checkpoint complete."""
-    tmp = f"{dst}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    os.makedirs(tmp)
-    write(tmp)
-    old = f"{dst}.old-{os.getpid()}"
-    if os.path.exists(dst):
-        os.replace(dst, old)
-    os.replace(tmp, dst)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def save_checkpoint(dst: str, model: paddle.nn.Layer, optimizer=None, state: dict = None) -> None:
-    def write(d: str) -> None:
-        paddle.save(model.state_dict(), os.path.join(d, "model.pdparams"))
-        if optimizer is not None:
-            paddle.save(optimizer.state_dict(), os.path.join(d, "model.pdopt"))
-        if state is not None:
-            with open(os.path.join(d, "state.json"), "w") as f:
-                json.dump(state, f)
-    atomic_save_dir(dst, write)
 
 
 # ---------------------------------------------------------------- torch -> paddle (by name)
@@ -149,47 +126,101 @@ def read_torch_checkpoint(path: str) -> Dict[str, np.ndarray]:
     return {k: v.detach().cpu().numpy() for k, v in obj.items() if hasattr(v, "detach")}
 
 
-def load_weights(model: paddle.nn.Layer, path: str, mvf_freq: Sequence[int] = (0, 0, 1, 1),
-                 log: Callable[[str], None] = print, flag: str = "--pretrained") -> None:
-    """Load a .pdparams (ours, the seed's, or one tools/convert_weights.py wrote) into ``model``.
-
-    A torch checkpoint (MVFNet's R50_16x4.pth, torchvision's resnet50.pth) is a UserError that gives
-    the exact tools/convert_weights.py command. Reports missing, unexpected and reshaped keys. A
-    classifier with another class count is re-initialised with a warning, MVF parameters absent from
-    ImageNet weights keep their init; anything else (unexpected keys, other missing or reshaped keys)
-    means another model: UserError. ``mvf_freq`` is unused (kept for callers' signatures).
-    """
+def read_paddle_state(path: str, flag: str, num_classes: Optional[int] = None) -> dict:
+    """The state dict of a .pdparams; a missing file, a torch checkpoint (with the exact tools/convert_weights.py
+    command), a .npy, text or truncated file is a UserError naming ``flag``."""
     if not os.path.isfile(path):
-        raise UserError(f"weights {path} not found, pass {flag} <file.pdparams>")
+        raise UserError(f"weights {path} not found, pass {flag} <file.pdparams> (written by train.py or "
+                        "tools/convert_weights.py)")
     kind = sniff_checkpoint(path)
     if kind == "torch":
-        cmd, dst = convert_command(path, getattr(getattr(model, "cls_head", None), "num_classes", None))
+        cmd, dst = convert_command(path, num_classes)
         raise UserError(f"{path} ({flag}) is a PyTorch checkpoint, convert it to Paddle first: {cmd}  "
                         f"then pass {flag} {dst}")
     try:
         sd = paddle.load(path)
     except Exception:  # noqa: BLE001 - paddle.load raises ValueError/UnpicklingError/EOFError on a bad file
         sd = None
-    if not isinstance(sd, dict):
+    if not isinstance(sd, dict) or not sd:
         what = {"npy": "a NumPy .npy array", "text": "a text file", "damaged zip": "a damaged zip archive"}.get(
             kind, "unreadable by paddle.load (truncated?)")
         raise UserError(f"{path} ({flag}) is not a Paddle checkpoint ({what}), pass a model.pdparams written by "
                         "train.py or tools/convert_weights.py")
+    return sd
+
+
+def head_classes(sd: dict) -> Optional[int]:
+    """The class count of a state dict's classifier (None when it has none)."""
+    bias = sd.get(HEAD_KEYS[1])
+    return int(np.shape(bias)[0]) if bias is not None else None
+
+
+def load_weights(model: paddle.nn.Layer, path: str, finetune: bool = False, log: Callable[[str], None] = print,
+                 flag: str = "--pretrained") -> None:
+    """Load a .pdparams (ours, the seed's, or one tools/convert_weights.py wrote) into ``model``; reports
+    missing, unexpected and reshaped keys.
+
+    finetune (train.py --pretrained): a classifier with another class count is re-initialised with a warning
+    and MVF parameters absent from ImageNet weights keep their init. Otherwise (test/predict/export, the
+    weights of a trained model) the checkpoint must fill the model exactly: another class count is a
+    UserError naming both counts. Anything else (unexpected keys, other missing or reshaped keys) means another
+    model: UserError. A torch checkpoint is a UserError that gives the exact tools/convert_weights.py command.
+    """
+    num_classes = getattr(getattr(model, "cls_head", None), "num_classes", None)
+    sd = read_paddle_state(path, flag, num_classes)
     own = model.state_dict()
     unexpected = sorted(set(sd) - set(own))
     missing = sorted(set(own) - set(sd))
     reshaped = sorted(k for k in set(sd) & set(own) if list(np.shape(sd[k])) != list(own[k].shape))
-    head_reinit = [k for k in reshaped if k in HEAD_KEYS]
-    bad_missing = [k for k in missing if k not in HEAD_KEYS and not MVF_PARAM.search(k)]
+    head_reshaped = [k for k in reshaped if k in HEAD_KEYS]
+    if head_reshaped and not finetune:
+        raise UserError(f"{path} ({flag}) is a checkpoint of {head_classes(sd)} classes but model.num_classes is "
+                        f"{num_classes} (config data.class_names), pass the config it was trained with (--config) "
+                        "or weights of this class count")
+    allowed_missing = [k for k in missing if finetune and (k in HEAD_KEYS or MVF_PARAM.search(k))]
+    bad_missing = [k for k in missing if k not in allowed_missing]
     bad_reshaped = [k for k in reshaped if k not in HEAD_KEYS]
     if unexpected or bad_missing or bad_reshaped or not set(sd) & set(own):
-        raise UserError(f"{path} is a checkpoint of another model (unexpected {len(unexpected)}: "
+        raise UserError(f"{path} ({flag}) is a checkpoint of another model (unexpected {len(unexpected)}: "
                         f"{unexpected[:3]}, missing {len(bad_missing)}: {bad_missing[:3]}, reshaped: "
-                        f"{bad_reshaped[:3]}), check --pretrained and the model config")
-    for k in missing:
+                        f"{bad_reshaped[:3]}), check {flag} and the model section of the config")
+    for k in allowed_missing:
         log(f"warning: {k} not in {path}, keeping its initialisation")
-    if head_reinit:
-        log(f"warning: classifier of {path} has shape {list(np.shape(sd[HEAD_KEYS[1]]))} classes, "
-            f"model has {list(own[HEAD_KEYS[1]].shape)}: re-initialised cls_head.new_fc")
-    model.set_state_dict({k: v for k, v in sd.items() if k not in reshaped})
+    if head_reshaped:
+        log(f"warning: the classifier of {path} has {head_classes(sd)} classes, the model {num_classes}: "
+            "cls_head.new_fc re-initialised (fine-tuning)")
+    with warnings.catch_warnings():  # paddle's per-key "Skip loading for ..." notes: reported above
+        warnings.filterwarnings("ignore", message="Skip loading for")
+        model.set_state_dict({k: v for k, v in sd.items() if k not in reshaped})
     log(f"loaded {len(sd) - len(reshaped)}/{len(own)} tensors from {path}")
+
+
+RESUME_FILES = ("model.pdparams", "model.pdopt", "state.json")
+
+
+def read_resume(resume_dir: str, num_classes: int) -> tuple:
+    """(model state, optimizer state, state.json) of `<save_dir>/latest`; a checkpoint a kill left half-swapped
+    (latest.old-<pid> / a complete latest.tmp-<pid>) is moved back in place first. Missing or unreadable files
+    and another class count are UserErrors."""
+    found = recover_dir(resume_dir) if resume_dir else None
+    if not found:
+        raise UserError(f"--resume {resume_dir} not found, pass <save_dir>/latest of an earlier run")
+    missing: List[str] = [f for f in RESUME_FILES if not os.path.isfile(os.path.join(found, f))]
+    if missing:
+        raise UserError(f"--resume {resume_dir} lacks {', '.join(missing)}, pass <save_dir>/latest (written after "
+                        "each epoch by train.py)")
+    model_state = read_paddle_state(os.path.join(found, "model.pdparams"), "--resume")
+    if head_classes(model_state) != num_classes:
+        raise UserError(f"--resume {resume_dir} is a checkpoint of {head_classes(model_state)} classes but "
+                        f"model.num_classes is {num_classes}, resume with the config it was trained with")
+    try:
+        opt_state = paddle.load(os.path.join(found, "model.pdopt"))
+        with open(os.path.join(found, "state.json"), encoding="utf-8") as f:
+            state = json.load(f)
+        keys = ("epoch", "iteration", "best_metric", "lr_scheduler", "numpy_rng", "python_rng")
+        if not isinstance(opt_state, dict) or not isinstance(state, dict) or any(k not in state for k in keys):
+            raise ValueError("incomplete")
+    except Exception:  # noqa: BLE001 - truncated pickle, bad json, missing fields: the same answer
+        raise UserError(f"--resume {resume_dir}: model.pdopt or state.json is damaged, resume from another "
+                        "checkpoint or start again") from None
+    return model_state, opt_state, state

@@ -23,6 +23,7 @@ def mean_class_accuracy(scores: np.ndarray, labels: Sequence[int]) -> float:
     return float(np.mean([(pred[labels == c] == c).mean() if (labels == c).any() else 0.0 for c in classes]))
 
 
-def evaluate(scores: np.ndarray, labels: Sequence[int]) -> dict:
+def evaluate_scores(scores: np.ndarray, labels: Sequence[int]) -> dict:
+    """top1, top5 (top-k of the class count when it is < 5) and MVFNet's mean class accuracy."""
     top1, top5 = top_k_accuracy(scores, labels, (1, min(5, np.asarray(scores).shape[1])))
     return {"top1": top1, "top5": top5, "mean_class_acc": mean_class_accuracy(scores, labels)}

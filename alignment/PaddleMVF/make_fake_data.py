@@ -1,6 +1,7 @@
 """Seeded inputs for steps 0-5, a random MVFNet torch state dict and its Paddle conversion, in OUT/data/.
 
-- steps 1-5: random clips (2 videos x 4 segments x 64 px; 2 views for the fcn test), labels, metric scores;
+- steps 1-5: random clips (step 1: 2 videos x 2 views x 4 frames; steps 3-5: 2 videos x 2 frames; 40 px),
+  labels, metric scores;
 - torch_ref's MVFNet with random weights and randomised BN statistics, saved with torch.save under
   MVFNet's names, converted by PaddleMVF's own tools/convert_weights.py (what users run on R50_16x4.pth);
 - step 0: two UCF-101-style rawframe videos (img_{:05}.jpg, 1-based, 100 and 20 frames of 64x48 JPEG),
@@ -10,7 +11,6 @@
 import json
 import os
 import random
-import sys
 
 import cv2
 import numpy as np
@@ -23,7 +23,7 @@ rng = np.random.RandomState(0)
 np.save(os.path.join(common.DATA, "imgs_test.npy"),
         rng.randn(2, common.VIEWS * common.SEGMENTS, 3, common.SIDE, common.SIDE).astype("float32"))
 np.save(os.path.join(common.DATA, "imgs_train.npy"),
-        rng.randn(2, common.SEGMENTS, 3, common.TRAIN_SIDE, common.TRAIN_SIDE).astype("float32"))
+        rng.randn(2, common.TRAIN_SEGMENTS, 3, common.TRAIN_SIDE, common.TRAIN_SIDE).astype("float32"))
 np.save(os.path.join(common.DATA, "labels.npy"), np.array([3, 57], dtype="int64"))
 # step 2: 60 samples, half of them scored right (boost on the label), the rest predicting random classes,
 # many of which never occur in the labels (MVFNet's mean class accuracy counts those classes as 0)
@@ -35,9 +35,8 @@ np.save(os.path.join(common.DATA, "metric_labels.npy"), metric_labels)
 
 # ------------------------------------------------------------------ weights (torch_ref -> converter)
 torch.manual_seed(0)
-sys.path.insert(0, common.HERE)
-from torch_ref import build_mvfnet  # noqa: E402
-from torch_ref.pipeline import rrc_get_params, seed_rrc_box  # noqa: E402
+from torch_ref import build_mvfnet
+from torch_ref.pipeline import rrc_get_params, seed_rrc_box
 
 model = build_mvfnet(common.NUM_CLASSES, common.SEGMENTS)
 with torch.no_grad():  # non-trivial BN statistics and affine terms, so eval mode checks them too
@@ -50,8 +49,7 @@ with torch.no_grad():  # non-trivial BN statistics and affine terms, so eval mod
     model.cls_head.new_fc.weight.normal_(0, 0.01)
 torch.save(model.state_dict(), common.TORCH_WEIGHTS)
 
-sys.path.insert(0, common.MODEL_DIR)
-from tools.convert_weights import convert  # noqa: E402
+from tools.convert_weights import convert
 
 convert(common.TORCH_WEIGHTS, common.PADDLE_WEIGHTS, log=lambda *_: None)
 

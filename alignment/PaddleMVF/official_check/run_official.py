@@ -10,7 +10,8 @@ Small stubs (written to a temp dir) stand in for what cannot run here: `addict` 
 `nn.Module.cuda` (TSNClsHead builds new_cls with .cuda()).
 
     ALIGN_OUT=/tmp/al bash alignment/PaddleMVF/run_alignment.sh        # inputs, weights, Paddle outputs
-    ALIGN_OUT=/tmp/al python alignment/PaddleMVF/official_check/run_official.py [--write_fixture]
+    ALIGN_OUT=/tmp/al PYTHONPATH=alignment/PaddleMVF python alignment/PaddleMVF/official_check/run_official.py \
+        [--write_fixture]
 
 Prints max abs diffs official-vs-torch_ref and official-vs-PaddleMVF per quantity. --write_fixture
 also writes PaddleMVF/tests/fixtures/mvfnet_official.json (outputs of the official sampling, crop and
@@ -25,10 +26,7 @@ import tempfile
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ALIGN = os.path.dirname(HERE)
-sys.path.insert(0, ALIGN)
-import common  # noqa: E402
+import common
 
 MVFNET_SRC = os.environ.get("MVFNET_SRC", "/tmp/official")
 MMCV_SRC = os.environ.get("MMCV_SRC", "/tmp/mmcv_dl/mmcv-0.4.3")
@@ -77,15 +75,13 @@ def main() -> None:
     from codes.datasets.pipelines.compose import Compose
     from codes.models import build_recognizer
 
-    from torch_ref import build_mvfnet, mean_class_accuracy, top_k_accuracy
-    from torch_ref import pipeline as P
-
-    sys.path.insert(0, common.MODEL_DIR)
     from datasets.transforms import CenterCrop as OurCenter
     from datasets.transforms import MVFNetRandomResizedCrop
     from datasets.transforms import SampleFrames as OurSampleFrames
     from datasets.transforms import ThreeCrop as OurThree
-    from utils.metrics import evaluate
+    from torch_ref import build_mvfnet, mean_class_accuracy, top_k_accuracy
+    from torch_ref import pipeline as P
+    from utils.metrics import evaluate_scores as evaluate
 
     rows = []
     fixture = {"source": f"whwu95/MVFNet@{OFFICIAL_COMMIT} with mmcv 0.4.3, by alignment/PaddleMVF/official_check/"
@@ -116,6 +112,14 @@ def main() -> None:
     rows.append(("model: fcn-test logits (2 videos x 2 views)", maxdiff(off_logits, ref_logits),
                  maxdiff(off_logits, pd_logits["logits"])))
     x_train, labels = torch.from_numpy(common.fake("imgs_train")), torch.from_numpy(common.fake("labels"))
+    # steps 3-4 use clips of TRAIN_SEGMENTS frames: the official model built for that count, same weights
+    official = build_recognizer(dict(cfg, module_cfg=dict(cfg["module_cfg"], n_segment=common.TRAIN_SEGMENTS)),
+                                train_cfg=None, test_cfg=dict(average_clips=None))
+    official.load_state_dict(sd, strict=True)
+    official.eval()
+    ref = build_mvfnet(common.NUM_CLASSES, common.TRAIN_SEGMENTS)
+    ref.load_state_dict(sd, strict=True)
+    ref.eval()
     official.fcn_testing = official.cls_head.fcn_testing = False  # fcn testing is a test-time switch (--fcn_testing)
     with torch.no_grad():
         off_loss = official(x_train, labels[:, None], return_loss=True)["loss_cls"].item()
@@ -142,10 +146,11 @@ def main() -> None:
     off_top1, off_top5 = off_topk(list(scores), [int(v) for v in mlabels], k=(1, 5))
     off_m = off_mca(scores, mlabels.astype(np.int64))
     ours = evaluate(scores, mlabels)
-    s_t, y_t = torch.from_numpy(scores), torch.from_numpy(mlabels)
+    y_list = [int(v) for v in mlabels]
     rows.append(("metric: top1/top5/mean class acc",
-                 maxdiff([off_top1, off_top5, off_m], [top_k_accuracy(s_t, y_t, 1), top_k_accuracy(s_t, y_t, 5),
-                                                      mean_class_accuracy(s_t, y_t)]),
+                 maxdiff([off_top1, off_top5, off_m], [top_k_accuracy(scores, y_list, 1),
+                                                      top_k_accuracy(scores, y_list, 5),
+                                                      mean_class_accuracy(scores, y_list)]),
                  maxdiff([off_top1, off_top5, off_m], [ours["top1"], ours["top5"], ours["mean_class_acc"]])))
     fixture["metrics"] = {"scores": np.eye(6)[[0, 3, 1, 1, 5, 2]].tolist(), "labels": [0, 0, 1, 1, 2, 2]}
     fs = np.array(fixture["metrics"]["scores"])
@@ -237,7 +242,8 @@ def main() -> None:
         params = ((x1, y1), (y2 - y1 + 1, x2 - x1 + 1))
         offset = int(r["frame_inds"][0])
         mine = P.train_pipeline(base["filename"], total, [offset], params, r["flip"], 16, 4, c["crop_size"])
-        ours_pipe = build_pipeline(dict(c, train_crop="mvfnet", out_of_bound_opt="clamp"), "train")
+        ours_pipe = build_pipeline(dict(common.paddle_config()["data"], **c, train_crop="mvfnet",
+                                        out_of_bound_opt="clamp"), "train")
         for op in ours_pipe.transforms:
             if isinstance(op, OurSampleFrames):
                 op._train_offsets = lambda tot, o=offset: np.array([o])

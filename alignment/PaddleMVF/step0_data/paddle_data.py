@@ -3,24 +3,21 @@ train.py/test.py run: datasets.build_dataset -> RawframeDataset -> build_pipelin
 rawframes -> data_paddle.npy. Random draws: the sampler is seeded like the torch side (same np.random
 calls); the train clips get the crop boxes, offsets and flips drawn once in make_fake_data.py."""
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
+import numpy as np
 
-sys.path.insert(0, common.MODEL_DIR)
-import numpy as np  # noqa: E402
-
-from datasets import build_dataset  # noqa: E402
-from datasets.rawframes import FILENAME_TMPL, read_list, validate_records  # noqa: E402
-from datasets.transforms import Flip, MVFNetRandomResizedCrop, RandomResizedCrop, RawFrameDecode, SampleFrames  # noqa: E402
+import common
+from datasets import build_dataset
+from datasets.rawframes import read_list, validate_records
+from datasets.transforms import Flip, MVFNetRandomResizedCrop, RandomResizedCrop, RawFrameDecode, SampleFrames
 
 params = common.step0_params()
+FILENAME_TMPL = "img_{:05}.jpg"  # the generated rawframes (make_fake_data.py), as tools/build_rawframes.py writes
 out = {}
 
 # reader: list file + validator + decoding every frame of video 0 (RGB uint8, compared as float)
 records = read_list(os.path.join(common.DATA, "ucf101_val_split_1_rawframes.txt"))
-validate_records(common.RAWFRAMES, records, num_classes=common.NUM_CLASSES)
+validate_records(common.RAWFRAMES, records, common.NUM_CLASSES, FILENAME_TMPL)
 out["reader_records"] = np.array([[total, label] for _, total, label in records])
 rel, total, _ = records[0]
 decoded = RawFrameDecode()(dict(frame_dir=os.path.join(common.RAWFRAMES, rel), filename_tmpl=FILENAME_TMPL,
@@ -41,7 +38,10 @@ for t in common.SAMPLING_TOTALS:
 
 def item(mode: str, index: int, **cfg) -> tuple:
     """dataset[index] of build_dataset(mode) with DATA_CFG + cfg, fed the fixed draws in train mode."""
-    ds = build_dataset(dict(common.DATA_CFG, **cfg), common.DATA, 1, mode, common.NUM_CLASSES)
+    data = dict(common.DATA_CFG, dataset_root=common.DATA, split=1, rawframes="rawframes", filename_tmpl=FILENAME_TMPL,
+                train_crop="resized_crop", out_of_bound_opt="loop")
+    data.update(cfg)
+    ds = build_dataset(common.paddle_config(dict(num_segments=data["clip_len"]), data), mode)
     if mode == "train":
         p = params["mvfnet" if cfg.get("train_crop") == "mvfnet" else "seed"]
         for op in ds.pipeline.transforms:

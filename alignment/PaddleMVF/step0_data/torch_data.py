@@ -2,15 +2,11 @@
 loading.py / augmentations.py / formating.py and mmcv 0.4.3) on the same rawframes -> data_torch.npy.
 Frames stay BGR until Normalize(to_rgb=True) as in MVFNet; the decoded frames are compared in RGB."""
 import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
+import numpy as np
 
-sys.path.insert(0, common.HERE)
-import numpy as np  # noqa: E402
-
-from torch_ref import pipeline as P  # noqa: E402
+import common
+from torch_ref import pipeline as P
 
 params = common.step0_params()
 cfg = common.DATA_CFG

@@ -1,11 +1,8 @@
 """Step 1, Paddle: eval-mode fcn-testing logits of the converted model (2 videos x 2 views) -> forward_paddle.npy."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import paddle  # noqa: E402
+import paddle
 
-import common  # noqa: E402
+import common
 
 model = common.paddle_model(fcn_testing=True)
 with paddle.no_grad():

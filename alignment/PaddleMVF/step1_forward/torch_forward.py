@@ -1,11 +1,8 @@
 """Step 1, torch_ref: Recognizer2D.forward_test with fcn testing (new_cls from new_fc) -> forward_torch.npy."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import torch  # noqa: E402
+import torch
 
-import common  # noqa: E402
+import common
 
 model = common.torch_model()
 with torch.no_grad():

@@ -1,7 +1,4 @@
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
+import common
 
 common.check("step2_metric", "metric", "metric_diff.log")

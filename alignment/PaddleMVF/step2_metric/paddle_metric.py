@@ -1,13 +1,8 @@
 """Step 2, Paddle side: PaddleMVF's utils/metrics.py on fixed scores (60 samples, 101 classes: many
 predicted classes never occur in the labels, which MVFNet's mean class accuracy counts as 0) -> metric_paddle.npy."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import common  # noqa: E402
-
-sys.path.insert(0, common.MODEL_DIR)
-from utils.metrics import evaluate  # noqa: E402
+import common
+from utils.metrics import evaluate_scores as evaluate
 
 m = evaluate(common.fake("metric_scores"), common.fake("metric_labels"))
 common.save("step2_metric", "metric", "paddle",

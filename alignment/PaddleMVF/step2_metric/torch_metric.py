@@ -1,16 +1,10 @@
-"""Step 2, torch_ref: MVFNet's accuracy.py top_k_accuracy / mean_class_accuracy on the same scores -> metric_torch.npy."""
-import os
-import sys
+"""Step 2, reference side: torch_ref/metric.py, our numpy copy of MVFNet's accuracy.py (the official metric
+is numpy code, so this side imports no torch), on the same scores -> metric_torch.npy."""
+import common
+from torch_ref.metric import mean_class_accuracy, top_k_accuracy
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import torch  # noqa: E402
-
-import common  # noqa: E402
-
-sys.path.insert(0, common.HERE)
-from torch_ref import mean_class_accuracy, top_k_accuracy  # noqa: E402
-
-s, y = torch.from_numpy(common.fake("metric_scores")), torch.from_numpy(common.fake("metric_labels"))
+scores = common.fake("metric_scores")
+labels = [int(y) for y in common.fake("metric_labels")]  # test_recognizer.py's gt_labels: Python ints
 common.save("step2_metric", "metric", "torch",
-            {"top1_acc": top_k_accuracy(s, y, 1), "top5_acc": top_k_accuracy(s, y, 5),
-             "mean_class_accuracy": mean_class_accuracy(s, y)})
+            {"top1_acc": top_k_accuracy(scores, labels, 1), "top5_acc": top_k_accuracy(scores, labels, 5),
+             "mean_class_accuracy": mean_class_accuracy(scores, labels)})

@@ -1,14 +1,11 @@
 """Step 4, Paddle: 5 steps of nesterov Momentum (lr 1e-3, momentum 0.9, wd 5e-4), eval mode -> bp_align_paddle.npy."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import paddle
+import paddle.nn.functional as F
 
-import common  # noqa: E402
+import common
 
-model = common.paddle_model(fcn_testing=False)
+model = common.paddle_model(fcn_testing=False, segments=common.TRAIN_SEGMENTS)
 opt = paddle.optimizer.Momentum(common.LR, common.MOMENTUM, parameters=model.parameters(),
                                 use_nesterov=True, weight_decay=common.WEIGHT_DECAY)
 imgs, labels = paddle.to_tensor(common.fake("imgs_train")), paddle.to_tensor(common.fake("labels"))

@@ -1,13 +1,10 @@
 """Step 4, torch_ref: 5 steps of nesterov SGD with the same hyper-parameters, eval mode -> bp_align_torch.npy."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import torch  # noqa: E402
+import torch
 
-import common  # noqa: E402
+import common
 
-model = common.torch_model()
+model = common.torch_model(segments=common.TRAIN_SEGMENTS)
 opt = torch.optim.SGD(model.parameters(), common.LR, momentum=common.MOMENTUM, nesterov=True,
                       weight_decay=common.WEIGHT_DECAY)
 imgs, labels = torch.from_numpy(common.fake("imgs_train")), torch.from_numpy(common.fake("labels"))

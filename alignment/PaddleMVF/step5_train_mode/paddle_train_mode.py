@@ -7,16 +7,13 @@ statistics make the training map chaotic in float32. Both sides therefore run in
 the converted weights with the BN affine terms at MVFNet's init (weight 1, bias 0: resnet.py
 init_weights constant_init, MVF._initialize_weights) instead of make_fake_data's random ones, and use
 lr 1e-4; a 1e-12 perturbation of torch's own weights then moves the losses by <= 6e-9."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import paddle  # noqa: E402
-import paddle.nn.functional as F  # noqa: E402
+import paddle
+import paddle.nn.functional as F
 
-import common  # noqa: E402
+import common
 
-model = common.paddle_model(fcn_testing=False, dropout=0.0)
+model = common.paddle_model(fcn_testing=False, dropout=0.0, segments=common.TRAIN_SEGMENTS)
 for layer in model.sublayers():
     if isinstance(layer, (paddle.nn.BatchNorm2D, paddle.nn.BatchNorm3D)):
         layer.weight.set_value(paddle.ones_like(layer.weight))

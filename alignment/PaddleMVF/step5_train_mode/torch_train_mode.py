@@ -1,15 +1,12 @@
 """Step 5, torch_ref: model.train() with dropout 0 (TSNClsHead builds no Dropout at ratio 0), float64,
 BN affine terms at MVFNet's init (1, 0), 5 steps of nesterov SGD with the same hyper-parameters
 -> train_mode_torch.npy (see paddle_train_mode.py for why)."""
-import os
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import torch  # noqa: E402
+import torch
 
-import common  # noqa: E402
+import common
 
-model = common.torch_model(dropout=0.0)
+model = common.torch_model(dropout=0.0, segments=common.TRAIN_SEGMENTS)
 with torch.no_grad():
     for m in model.modules():
         if isinstance(m, (torch.nn.BatchNorm2d, torch.nn.BatchNorm3d)):
