@@ -1,8 +1,9 @@
 """Predict keypoints with a trained MoveNet (dygraph) on an image, a folder of images, or a video.
 
 Prints per image `Current video file: <name>` and `\tkeypoints: [[x, y, score] x 17]` in the image's pixels (COCO-17
-order, x = y = -1 below the score threshold TEST.hm_th). With --save_vis True it writes <save_dir>/<name>_pose.jpg
-(skeleton and scores) and <name>_heatmaps.png (keypoint and centre heatmaps). --video <file>: writes
+order, x = y = -1 below the score threshold TEST.hm_th). With --save_vis True (default) it writes <save_dir>/<name>_pose.jpg
+(the full picture at its aspect ratio with the skeleton: left limbs blue, right orange, centre green, joints under
+the threshold hollow, a caption and a legend; utils/vis.py) and <name>_heatmaps.png (keypoint and centre heatmaps). --video <file>: writes
 <save_dir>/<name>_pose.avi with the skeleton drawn on every frame and prints the frames per second.
 The config is the one saved beside --pretrained (<dir>/config.yaml); --config overrides it."""
 import warnings
@@ -28,29 +29,7 @@ from utils.atomic_io import write_file_atomic
 from utils.checkpoint import load_weights
 from utils.config import add_config_flags, checkpoint_config, overrides_from
 from utils.inference import check_finite, to_pixels
-
-# COCO skeleton (0-based) with a colour per side: left blue, right red, centre green (BGR)
-EDGES = [(0, 1, 0), (0, 2, 0), (1, 3, 1), (2, 4, 2), (5, 6, 0), (5, 7, 1), (7, 9, 1), (6, 8, 2), (8, 10, 2),
-         (5, 11, 1), (6, 12, 2), (11, 12, 0), (11, 13, 1), (13, 15, 1), (12, 14, 2), (14, 16, 2)]
-COLORS = [(0, 200, 0), (255, 128, 0), (0, 0, 255)]
-
-
-def draw_pose(img: np.ndarray, kps: np.ndarray, scores: bool = True) -> np.ndarray:
-    """Skeleton (and per-joint scores) on a BGR image; kps [17,3] normalised, -1 = not found."""
-    img = img.copy()
-    h, w = img.shape[:2]
-    pts = [(int(x * w), int(y * h)) if x >= 0 else None for x, y, _ in kps]
-    thick = max(1, round((h + w) / 400))
-    for a, b, c in EDGES:
-        if a < len(pts) and b < len(pts) and pts[a] and pts[b]:
-            cv2.line(img, pts[a], pts[b], COLORS[c], thick, cv2.LINE_AA)
-    for p, (_, _, s) in zip(pts, kps):
-        if p:
-            cv2.circle(img, p, thick + 2, (255, 255, 255), -1)
-            if scores:
-                cv2.putText(img, f'{s:.2f}', (p[0] + 3, p[1] - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.3 * thick,
-                            (255, 255, 0), 1, cv2.LINE_AA)
-    return img
+from utils.vis import draw_pose
 
 
 def heatmaps_png(img_bgr: np.ndarray, heatmaps: np.ndarray, center: np.ndarray) -> bytes:
@@ -84,7 +63,7 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def predict_video(run, path: str, frames, save_dir: str) -> None:
+def predict_video(run, path: str, frames, save_dir: str, thr: float) -> None:
     h, w = frames[0][1].shape[:2]
     out_path = os.path.join(save_dir, os.path.splitext(os.path.basename(path))[0] + '_pose.avi')
     tmp = f'{out_path[:-4]}.tmp-{os.getpid()}.avi'
@@ -92,7 +71,7 @@ def predict_video(run, path: str, frames, save_dir: str) -> None:
     tic = time.time()
     try:
         for name, frame in frames:
-            writer.write(draw_pose(frame, run(name, frame)[0], scores=False))
+            writer.write(draw_pose(frame, run(name, frame)[1], thr))
     finally:
         writer.release()
     fps = len(frames) / (time.time() - tic)
@@ -115,21 +94,23 @@ def main(argv: Optional[List[str]] = None) -> None:
     model.eval()
 
     def run(name, img_bgr):
+        """-> keypoints (x = y = -1 under TEST.hm_th), every joint's best place (for the picture), the maps."""
         with paddle.no_grad():
             outs = model(paddle.to_tensor(preprocess(img_bgr, cfg.DATA.img_size)[None]))
             check_finite([o.numpy() for o in outs], [name], '--pretrained')
-            return movenet_decode(*outs, hm_th=cfg.TEST.hm_th).numpy()[0], outs
+            kps = movenet_decode(*outs, hm_th=cfg.TEST.hm_th).numpy()[0]
+            return kps, movenet_decode(*outs, hm_th=0.0).numpy()[0], outs
 
     os.makedirs(save_dir, exist_ok=True)
     if args.video:
-        return predict_video(run, source, frames, save_dir)
+        return predict_video(run, source, frames, save_dir, cfg.TEST.hm_th)
     for name, img in frames:
-        kps, outs = run(name, img)
+        kps, every, outs = run(name, img)
         print(f'Current video file: {name}')
         print(f'\tkeypoints: {json.dumps(to_pixels(kps, img.shape[1], img.shape[0]))}')
         if args.save_vis:
             stem = os.path.join(save_dir, os.path.splitext(name)[0])
-            write_file_atomic(stem + '_pose.jpg', cv2.imencode('.jpg', draw_pose(img, kps))[1].tobytes())
+            write_file_atomic(stem + '_pose.jpg', cv2.imencode('.jpg', draw_pose(img, every, cfg.TEST.hm_th))[1].tobytes())
             write_file_atomic(stem + '_heatmaps.png', heatmaps_png(img, outs[0].numpy()[0], outs[1].numpy()[0, 0]))
             print(f'saved {stem}_pose.jpg and {stem}_heatmaps.png')
 

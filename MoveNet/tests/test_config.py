@@ -90,3 +90,20 @@ def test_saved_config_round_trips_and_is_found_beside(tmp_path):
     assert config_beside(str(tmp_path / 'model.pdparams')) is None
     again = load_config(str(tmp_path / 'ckpt' / 'config.yaml'))
     assert to_dict(again) == to_dict(cfg) and again.TRAIN.batch_size == 3
+
+
+def test_config_saved_before_keypoint_units_still_loads(tmp_path):
+    """A config.yaml beside a checkpoint or an export from before TEST.keypoint_units: the checkpoint exports in
+    today's pixels, the old export is read as the [0, 1] units it holds; a file of another name needs every key."""
+    with open(LITE) as f:
+        raw = yaml.safe_load(f)
+    del raw['TEST']['keypoint_units']
+    for sub, model, want in (('ckpt', None, 'pixels'), ('export', 'model.json', 'normalized')):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / 'config.yaml').write_text(yaml.safe_dump(raw))
+        if model:
+            (tmp_path / sub / model).write_text('{}')
+        assert load_config(str(tmp_path / sub / 'config.yaml')).TEST.keypoint_units == want
+    (tmp_path / 'other.yaml').write_text(yaml.safe_dump(raw))
+    with pytest.raises(UserError, match='missing key TEST.keypoint_units'):
+        load_config(str(tmp_path / 'other.yaml'))

@@ -113,6 +113,18 @@ def to_dict(cfg: Any) -> Any:
     return {k: to_dict(v) for k, v in cfg.items()} if isinstance(cfg, dict) else cfg
 
 
+def fill_saved_defaults(raw: Any, path: str) -> None:
+    """A config.yaml saved before TEST.keypoint_units existed (checkpoints and exports before 2026-11-30) still
+    loads: an export dir then held [0, 1] units ('normalized'), a checkpoint exports with today's 'pixels'.
+    Files under configs/ and any other name must hold every key."""
+    if os.path.basename(path) != CONFIG_NAME or not isinstance(raw, dict) or not isinstance(raw.get('TEST'), dict):
+        return
+    if 'keypoint_units' not in raw['TEST']:
+        folder = os.path.dirname(os.path.abspath(path))
+        export = any(os.path.isfile(os.path.join(folder, n)) for n in ('model.json', 'model.pdmodel', 'model.onnx'))
+        raw['TEST']['keypoint_units'] = 'normalized' if export else 'pixels'
+
+
 def load_config(path: Optional[str], overrides: Optional[Dict[str, Any]] = None) -> CfgNode:
     """Read, check and freeze a config. overrides: {dotted key: value} from the flags (already resolved paths),
     each checked against SCHEMA and named by its flag in an error. Paths in the file are relative to the MoveNet
@@ -130,6 +142,7 @@ def load_config(path: Optional[str], overrides: Optional[Dict[str, Any]] = None)
         line = f' (line {where.line + 1})' if where is not None else ''
         raise UserError(f'config {path} is not valid YAML{line}, --config, fix the file or pass one from configs/')
     fix = 'compare with configs/movenet_coco.yaml'
+    fill_saved_defaults(raw, path)
     try:
         cfg = validate(raw, SCHEMA)
     except ConfigError as e:
