@@ -7,6 +7,13 @@ Prints every prediction (`Current video file:`, top-1 class id and name, score, 
 --enable_benchmark True (the timing report then comes last). The model's config is the export directory's
 config.yaml (frames kept, input streams, pre-normalisation of raw .skeleton files, class names); --config
 overrides it. Paddle's own logs (pass names, glog) are shown only with --verbose True.
+
+--backend auto (the default) runs ONNX Runtime when onnxruntime is importable and <model dir>/model.onnx exists
+(export_model.py --onnx True): for this model it is several times faster than Paddle Inference on CPU (README,
+"Inference speed", bench/results.md); else Paddle Inference with oneDNN (--enable_mkldnn True by default).
+--backend paddle|onnxruntime and --enable_mkldnn override. --precision int8 runs <model dir>/model_int8.onnx
+(tools/quantize.py) on ONNX Runtime; on CPU fp16 is refused (no fp16 arithmetic) and bf16 runs only where the CPU
+reports bf16 support; on GPU fp16/int8 go through TensorRT (--use_tensorrt True).
 """
 import argparse
 import os
@@ -25,14 +32,18 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument('--label_file', default=None, help='{phase}_label.pkl to report accuracy (seed interface)')
     p.add_argument('-b', '--batch_size', type=positive_int, default=1)
     p.add_argument('--use_gpu', type=str2bool, default=False)
-    p.add_argument('--enable_mkldnn', type=str2bool, default=False)
+    p.add_argument('--enable_mkldnn', type=str2bool, default=True, help='oneDNN on CPU (Paddle Inference)')
     p.add_argument('--cpu_threads', type=positive_int, default=1)
     p.add_argument('--use_tensorrt', type=str2bool, default=False)
-    p.add_argument('--precision', choices=['fp32', 'fp16', 'int8'], default='fp32')
+    p.add_argument('--precision', choices=['fp32', 'fp16', 'bf16', 'int8'], default='fp32',
+                   help='int8: ONNX Runtime on model_int8.onnx (tools/quantize.py); CPU fp16 refused, bf16 only with '
+                        'avx512_bf16/amx_bf16')
     p.add_argument('--ir_optim', type=str2bool, default=True)
     p.add_argument('--gpu_mem', type=positive_int, default=8000)
     p.add_argument('--enable_benchmark', type=str2bool, default=False)
-    p.add_argument('--backend', choices=['paddle', 'onnxruntime'], default='paddle')
+    p.add_argument('--backend', choices=['auto', 'paddle', 'onnxruntime'], default='auto',
+                   help='auto: ONNX Runtime when installed and model.onnx exists (faster for this model), else Paddle '
+                        'Inference')
     p.add_argument('--save_results', default=None, help='write the predictions to this json')
     p.add_argument('--config', default=None, help="default: the export directory's config.yaml")
     p.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's own logs (glog, IR passes)")
@@ -51,6 +62,12 @@ def resolve_model(args) -> tuple:
     """(model file, params file) for Paddle, (onnx file, None) for ONNX Runtime; .json and .pdmodel both work."""
     model_dir_ = model_dir(args)
     if args.backend == 'onnxruntime':
+        if args.precision == 'int8':
+            onnx_file = args.onnx_file or os.path.join(model_dir_, 'model_int8.onnx')
+            if not os.path.isfile(onnx_file):
+                raise UserError(f'int8 model {onnx_file} not found, run `python tools/quantize.py --model_dir '
+                                f'{model_dir_} --calib_data <train_data.npy>` first')
+            return onnx_file, None
         onnx_file = args.onnx_file or os.path.join(model_dir_, 'model.onnx')
         if not os.path.isfile(onnx_file):
             raise UserError(f'{onnx_file} not found (--onnx_file), export with `export_model.py --onnx True` or run '
@@ -68,6 +85,51 @@ def resolve_model(args) -> tuple:
             raise UserError(f'{f} not found (--model_dir/--model_file/--params_file), export the model first with '
                             'export_model.py')
     return model_file, params_file
+
+
+def cpu_has_bf16() -> bool:
+    """The CPU flags report bf16 arithmetic (AVX512-BF16 or AMX-BF16)."""
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+
+def onnxruntime_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def choose_backend(args) -> str:
+    """The backend that runs, after the precision checks (one error line each, exit 2)."""
+    if not args.use_gpu:
+        if args.precision == 'fp16':
+            raise UserError('--precision fp16 on CPU, this CPU has no fp16 arithmetic (Paddle would silently run '
+                            'bf16 or fp32), use --precision fp32, int8 (ONNX Runtime) or --use_gpu True')
+        if args.precision == 'bf16' and not cpu_has_bf16():
+            raise UserError('--precision bf16 on CPU, /proc/cpuinfo reports neither avx512_bf16 nor amx_bf16, use '
+                            '--precision fp32 or int8 (ONNX Runtime)')
+        if args.precision == 'int8' and args.backend == 'paddle':
+            raise UserError('--backend paddle --precision int8 on CPU, Paddle Inference has no int8 path for a '
+                            'Paddle 3 (.json) export without PaddleSlim, use --backend onnxruntime (or auto) after '
+                            '`python tools/quantize.py --model_dir <export dir> --calib_data <.npy>`')
+    if args.backend != 'auto':
+        if args.backend == 'onnxruntime' and args.precision == 'bf16':
+            raise UserError('--precision bf16 runs on Paddle Inference only, pass --backend paddle or auto')
+        return args.backend
+    if args.use_gpu or args.precision in ('fp16', 'bf16'):
+        return 'paddle'
+    if args.precision == 'int8':
+        if not onnxruntime_available():
+            raise UserError('--precision int8 runs on ONNX Runtime, which is not installed, pip install onnxruntime')
+        return 'onnxruntime'
+    has_onnx = os.path.isfile(args.onnx_file or os.path.join(model_dir(args), 'model.onnx'))
+    return 'onnxruntime' if has_onnx and onnxruntime_available() else 'paddle'
 
 
 class Predictor:
@@ -99,6 +161,8 @@ class Predictor:
             if args.enable_mkldnn:
                 config.set_mkldnn_cache_capacity(10)
                 config.enable_mkldnn()
+                if args.precision == 'bf16':  # choose_backend checked the CPU flags
+                    config.enable_mkldnn_bfloat16()
             else:
                 config.disable_mkldnn()  # on by default in Paddle 3
         config.switch_ir_optim(args.ir_optim)
@@ -202,12 +266,13 @@ def main(argv=None) -> None:
             raise UserError('--use_gpu True but paddle sees no GPU, use --use_gpu False')
     from datasets.feeder import load_input_file
     from utils.config import load_config, resolve_config
+    args.backend = choose_backend(args)
     model_file = resolve_model(args)[0]
     cfg = load_config(resolve_config(args.config, model_dir(args), '--model_dir'))
     # raw .skeleton: the reader of the training data, pre-normalised when the config's dataset_args.transform
     # is set (the official x-view configs), so that the model sees the skeletons it was trained on
     data, names, labels = load_input_file(args.input_file, args.label_file, cfg['dataset_args']['transform'])
-    print('Inference model(EfficientGCN)...')
+    print(f'Inference model(EfficientGCN) with {args.backend} ({args.precision})...')
     results, autolog = run(args, cfg, data, names)
     for r in results:
         print_result(r)
