@@ -3,8 +3,9 @@ one Conv3D with a bias, the same function (logits within ~1e-6 relative, tests/t
 against dygraph at 1e-5 on the probabilities).
 
 Why: Paddle Inference's oneDNN passes fuse BatchNorm into conv2d but not into conv3d, so the plain export runs 43
-separate batch_norm ops, about 14 % of a view's time (README "Speed"). ONNX Runtime folds Conv+BN itself at load,
-and tools/quantize.py's pre-processing does too, so the folded graph is what every backend ends up running.
+separate batch_norm ops (a profile of an earlier session put them at about 14 % of a view's time; README Benchmark
+has the folded vs unfolded latency). ONNX Runtime folds Conv+BN itself at load, and tools/quantize.py's
+pre-processing does too, so the folded graph is what every backend ends up running.
 """
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ def bench_model(args) -> dict:
     paddle.save(model.state_dict(), weights)
     export(cfg, weights, os.path.join(tmp, "export"), onnx=True)
     exp = os.path.join(tmp, "export")
-    mini = write_mini(os.path.join(tmp, "data", "mini.pkl"), num_classes=101)
+    mini = write_mini(os.path.join(tmp, "data", "mini.pkl"))  # calibration views only: labels unused
     calib = calibration_views(exp, mini, 32)
     quantize(exp, calib)
     model_file, params_file = os.path.join(exp, "model.json"), os.path.join(exp, "model.pdiparams")
