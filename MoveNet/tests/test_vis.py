@@ -48,3 +48,25 @@ def test_line_width_scales_with_the_image():
         col = out[:, int(round((0.58 + 0.59) / 2 * size))]  # across the left shin
         widths.append(int((col == PALETTE_BGR['left']).all(1).sum()))
     assert widths[1] >= 3 * widths[0] > 0
+
+
+def test_plots_curves_and_joints(tmp_path):
+    """tools/plots.py (the notebook's pictures) from a train.log and a metrics.json; a log without [TRAIN] lines is
+    one error line."""
+    import json
+
+    import pytest
+
+    from tools.plots import plot_curves, plot_joints
+    from utils import UserError
+    log = tmp_path / 'train.log'
+    log.write_text('\n'.join(
+        [f'[TRAIN] epoch: {i // 7 + 1}/3, iter: {i}/21, loss: {900 / i:.4f}, lr: 0.003000, acc: 0.5, reader_cost: 0.01 s'
+         for i in range(1, 22)] + [f'[EVAL] epoch: {e}, acc: {0.2 * e:.4f}, AP: 0.0000' for e in range(4)]))
+    assert plot_curves(str(log), str(tmp_path / 'c.png')) and (tmp_path / 'c.png').read_bytes()[:4] == b'\x89PNG'
+    (tmp_path / 'm.json').write_text(json.dumps({'acc': 0.5, 'AP': 0.1, 'per_joint_acc': [0.5] * 17}))
+    plot_joints(str(tmp_path / 'm.json'), str(tmp_path / 'j.png'))
+    assert (tmp_path / 'j.png').stat().st_size > 0
+    (tmp_path / 'empty.log').write_text('nothing\n')
+    with pytest.raises(UserError, match='no \\[TRAIN\\] lines'):
+        plot_curves(str(tmp_path / 'empty.log'), str(tmp_path / 'x.png'))

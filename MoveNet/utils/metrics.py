@@ -67,6 +67,6 @@ class KeypointMetric:
 
     def accumulate(self) -> Dict[str, float]:
         per_joint = self.correct / max(self.count, 1)
-        res = {'acc': float(per_joint.mean())}
+        res = {'acc': float(per_joint.mean()), 'per_joint_acc': [round(float(a), 6) for a in per_joint]}
         res.update(oks_ap(np.concatenate(self.preds), np.concatenate(self.gts), np.concatenate(self.areas)))
         return res
