@@ -1,6 +1,9 @@
-"""`make bench`: parameters and FLOPs of B0-B4, then per-sample latency of the deployed paths on one input.
+"""`make bench`: parameters and FLOPs of B0-B4; per-sample latency of every deployed path at 1 and 2 threads (torch
+reference, Paddle dygraph, Paddle Inference oneDNN on/off, ONNX Runtime fp32 and int8); the training step (Paddle vs
+torch, lite config); the training loader's rate; the int8 quality on the lite eval set. Writes bench/results.json and
+bench/results.md; --update_readme True rewrites the README block between the bench markers from them.
 
-    python tools/benchmark.py --torch_ref ../alignment/paddle_EfficientGCN/torch_ref
+    python tools/benchmark.py --torch_ref ../alignment/paddle_EfficientGCN/torch_ref --update_readme True
 FLOPs come from our own counter (paddle.flops crashes in 3.3.1): Conv2D/Conv3D and the graph einsum, one
 multiply-add = 2 FLOPs; BN, activations and pooling are left out, as thop leaves them out.
 """
@@ -23,7 +26,7 @@ import paddle
 
 from models import build_model
 from models.layers import SpatialGraphConv
-from utils import ArgumentParser, folder_path, positive_int
+from utils import ArgumentParser, folder_path, positive_int, str2bool
 from utils.config import load_config
 
 
@@ -64,24 +67,226 @@ def timed(fn, runs: int, warmup: int = 2) -> float:
     return 1000 * statistics.median(times)
 
 
+PATHS = ('torch', 'paddle_dygraph', 'paddle_inference_onednn', 'paddle_inference_plain', 'onnxruntime',
+         'onnxruntime_int8')
+
+
+def predictor(d: str, threads: int, backend: str, mkldnn: bool = True, precision: str = 'fp32'):
+    from infer import Predictor
+    return Predictor(SimpleNamespace(
+        model_file=None, params_file=None, model_dir=d, use_gpu=False, enable_mkldnn=mkldnn, cpu_threads=threads,
+        use_tensorrt=False, precision=precision, ir_optim=True, gpu_mem=1000, batch_size=1, backend=backend,
+        onnx_file=None, verbose=False))
+
+
+def mini_data(work: str) -> str:
+    """The generated mini NTU (x-sub) through the real reader; returns its split folder."""
+    from datasets.mini import generate_mini
+    from datasets.ntu_skeleton import generate
+    generate_mini(os.path.join(work, 'raw'), seed=0)
+    generate([os.path.join(work, 'raw')], os.path.join(work, 'npy'), 'ntu-xsub', progress=False)
+    return os.path.join(work, 'npy', 'original', 'ntu-xsub')
+
+
+def latency(cfg, args, root: str, torch_ref) -> dict:
+    """ms per sample (batch 1, median of --runs after 2 warm-up) of every path at 1 and 2 threads."""
+    from export_model import export
+
+    from tools.quantize import calibration_inputs, quantize
+    model = build_model(cfg)
+    model.eval()
+    x = np.random.RandomState(0).randn(1, *cfg['data_shape']).astype('float32')
+    out = {k: {} for k in PATHS}
+    with tempfile.TemporaryDirectory() as d:
+        paddle.save(model.state_dict(), os.path.join(d, 'm.pdparams'))
+        export(cfg, os.path.join(d, 'm.pdparams'), d, onnx=True)
+        quantize(d, calibration_inputs(d, os.path.join(root, 'train_data.npy'), 32), True, True)
+        tm = torch_model(torch_ref, cfg) if torch_ref else None
+        for threads in args.threads:
+            paddle.base.core.set_num_threads(threads)
+            with paddle.no_grad():
+                xt = paddle.to_tensor(x)
+                out['paddle_dygraph'][str(threads)] = timed(lambda: model(xt), args.runs)
+            for key, backend, mkldnn, precision in (('paddle_inference_onednn', 'paddle', True, 'fp32'),
+                                                    ('paddle_inference_plain', 'paddle', False, 'fp32'),
+                                                    ('onnxruntime', 'onnxruntime', True, 'fp32'),
+                                                    ('onnxruntime_int8', 'onnxruntime', True, 'int8')):
+                pred = predictor(d, threads, backend, mkldnn, precision)
+                out[key][str(threads)] = timed(lambda: pred.run(x), args.runs)
+            if tm is not None:
+                import torch
+                torch.set_num_threads(threads)
+                xt = torch.from_numpy(x)
+                with torch.no_grad():
+                    out['torch'][str(threads)] = timed(lambda: tm(xt)[0], args.runs)
+    return {k: v for k, v in out.items() if v}
+
+
+def torch_model(torch_ref: str, cfg):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(torch_ref)))  # the optional reference package
+    from torch_ref.nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
+    return EfficientGCN(cfg['num_class'], cfg['model_type'], **cfg['model_args']).eval()
+
+
+def train_step_child(path: str, config: str, torch_ref: str, runs: int) -> None:
+    """One process per path (its peak RSS is its own): SGD steps at the lite batch size, prints one json line."""
+    import json
+    import resource
+    cfg = load_config(config)
+    batch = cfg['train']['batch_size']
+    rng = np.random.RandomState(0)
+    x = rng.randn(batch, *cfg['data_shape']).astype('float32')
+    y = rng.randint(0, cfg['num_class'], batch).astype('int64')
+    if path == 'torch':
+        import torch
+        torch.set_num_threads(1)
+        model = torch_model(torch_ref, cfg).train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True, weight_decay=1e-4)
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def step():
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(xt)[0], yt).backward()
+            opt.step()
+    else:
+        paddle.set_device('cpu')
+        paddle.base.core.set_num_threads(1)
+        model = build_model(cfg)
+        model.train()
+        opt = paddle.optimizer.Momentum(0.01, 0.9, parameters=model.parameters(), use_nesterov=True,
+                                        weight_decay=1e-4)
+        xt, yt = paddle.to_tensor(x), paddle.to_tensor(y)
+
+        def step():
+            loss = paddle.nn.functional.cross_entropy(model(xt), yt)
+            loss.backward()
+            opt.step()
+            opt.clear_grad()
+    ms = timed(step, runs)
+    print(json.dumps({'batch': batch, 'samples_per_s': round(1000 * batch / ms, 2),
+                      'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+
+
+def train_steps(args) -> dict:
+    import json
+    import subprocess
+    out = {}
+    for path in ('torch', 'paddle') if args.torch_ref else ('paddle',):
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), '--_train_step', path, '--lite_config',
+                               args.lite_config, '--runs', str(args.runs)] +
+                              (['--torch_ref', args.torch_ref] if args.torch_ref else []),
+                              capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS='1'))
+        if done.returncode:
+            raise RuntimeError(f'train step {path} failed: {done.stderr[-1500:]}')
+        out[path] = json.loads(done.stdout.strip().splitlines()[-1])
+    return out
+
+
+def data_rate(lite: str, root: str) -> dict:
+    """Samples/s of the training loader (lite config, its num_workers) over one epoch of the mini data."""
+    from utils.engine import build_loaders
+    cfg = load_config(lite, {'dataset_args.dataset_root': root})
+    loader = build_loaders(cfg, 1, 0)[0]
+    t0, n = time.perf_counter(), 0
+    for x, _ in loader:
+        n += x.shape[0]
+    return {'loader_samples_per_s': round(n / (time.perf_counter() - t0), 1),
+            'num_workers': cfg['train']['num_workers'], 'samples': n}
+
+
+def int8_quality(lite: str, root: str, work: str) -> dict:
+    """Lite model trained on the mini data (the TIPC recipe), exported, quantised as the TIPC line does
+    (per_channel, reduce_range); top-1 agreement and max |delta softmax| with fp32 ONNX Runtime on the eval split."""
+    from export_model import export
+
+    from tools.quantize import calibration_inputs, quantize
+    from utils.engine import RunOptions, train
+    cfg = load_config(lite, {'dataset_args.dataset_root': root})
+    train(cfg, RunOptions(save_dir=os.path.join(work, 'lite'), progress=False))
+    d = os.path.join(work, 'lite_export')
+    export(cfg, os.path.join(work, 'lite', 'best_model', 'model.pdparams'), d, onnx=True)
+    quantize(d, calibration_inputs(d, os.path.join(root, 'train_data.npy'), 32), True, True)
+    x = np.concatenate(calibration_inputs(d, os.path.join(root, 'eval_data.npy'), 10 ** 6))
+    fp32 = predictor(d, 1, 'onnxruntime').run(x)
+    int8 = predictor(d, 1, 'onnxruntime', precision='int8').run(x)
+    return {'top1_agreement': float(np.mean(fp32.argmax(1) == int8.argmax(1))),
+            'max_abs_softmax_diff': float(np.abs(fp32 - int8).max()), 'samples': int(len(x)),
+            'quantisation': 'static QDQ, MinMax, per_channel, reduce_range, 32 calibration samples'}
+
+
 def main(argv=None) -> None:
     p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--config', default=folder_path('configs/2001.yaml'))
-    p.add_argument('--torch_ref', default=None, help='alignment torch_ref folder (adds the torch column)')
-    p.add_argument('--runs', type=positive_int, default=10)
+    p.add_argument('--config', default=folder_path('configs/2001.yaml'), help='the model timed (B0)')
+    p.add_argument('--lite_config', default=folder_path('configs/lite.yaml'), help='train step, data, int8 quality')
+    p.add_argument('--torch_ref', default=None, help='alignment torch_ref folder (adds the torch rows)')
+    p.add_argument('--runs', type=positive_int, default=7)
     p.add_argument('--frames', type=positive_int, default=288)
+    p.add_argument('--threads', type=lambda v: [int(t) for t in v.split(',')], default=[1, 2])
+    p.add_argument('--out_dir', default=folder_path('bench'))
+    p.add_argument('--update_readme', type=str2bool, default=False)
+    p.add_argument('--_train_step', default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args._train_step:
+        return train_step_child(args._train_step, args.lite_config, args.torch_ref, args.runs)
     paddle.set_device('cpu')
     cfg = load_config(args.config)
     cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = args.frames
-    size_table(cfg)
-    latency_table(cfg, args)
+    lite = args.lite_config
+    sizes = size_table(cfg)
+    with tempfile.TemporaryDirectory() as work:
+        root = mini_data(work)
+        results = {'model': f'{cfg["model_type"]} ({os.path.basename(args.config)})',
+                   'input': [1] + cfg['data_shape'], 'threads': args.threads,
+                   'params': sizes['B0']['params'], 'gflops': sizes['B0']['gflops'],
+                   'latency_ms': latency(cfg, args, root, args.torch_ref),
+                   'train_step': train_steps(args), 'data': data_rate(lite, root),
+                   'int8': int8_quality(lite, root, work), 'sizes': sizes,
+                   'conditions': f'{os.cpu_count()}-core CPU shared with other jobs, batch 1, median of {args.runs} '
+                                 'runs after 2 warm-up, all paths in one process run side by side; train step: one '
+                                 'process per path, 1 thread, lite config batch; paddle_to_static not offered'}
+    write_report(results, args.out_dir, args.update_readme)
 
 
-def size_table(cfg) -> None:
-    """Parameters and multiply-adds of B0-B4 at the config's frame count."""
-    print('| model | trainable params (incl. edge) | params counted by thop (no edge) | GMACs | GFLOPs (2/MAC) |')
-    print('|---|---|---|---|---|')
+def write_report(results: dict, out_dir: str, update_readme: bool) -> None:
+    from utils import write_json
+    from utils.atomic_io import write_file_atomic
+    write_json(os.path.join(out_dir, 'results.json'), results)
+    md = markdown(results)
+    write_file_atomic(os.path.join(out_dir, 'results.md'), md)
+    print(md)
+    if update_readme:
+        for name in ('README.md', 'README_cn.md'):
+            path = folder_path(name)
+            text = open(path, encoding='utf-8').read()
+            a, b = '<!-- bench:start -->', '<!-- bench:end -->'
+            if a in text and b in text:
+                text = text[:text.index(a) + len(a)] + '\n' + md + text[text.index(b):]
+                write_file_atomic(path, text)
+
+
+def markdown(r: dict) -> str:
+    lat, torch_ms = r['latency_ms'], r['latency_ms'].get('torch', {})
+    lines = [f'Input {r["input"]}, {r["params"]:,} params, {r["gflops"]:.2f} GFLOPs. {r["conditions"]}.', '',
+             '| path | ' + ' | '.join(f'{t} thread(s) ms' for t in r['threads']) + ' | ratio to torch (1 thread) |',
+             '|---|' + '---|' * (len(r['threads']) + 1)]
+    for path, row in lat.items():
+        ratio = f'{row["1"] / torch_ms["1"]:.2f}' if torch_ms.get('1') and '1' in row else '-'
+        lines.append(f'| {path} | ' + ' | '.join(f'{row.get(str(t), float("nan")):.1f}' for t in r['threads'])
+                     + f' | {ratio} |')
+    lines += ['', '| train step (lite config) | batch | samples/s | peak RSS MB |', '|---|---|---|---|']
+    for path, row in r['train_step'].items():
+        lines.append(f'| {path} | {row["batch"]} | {row["samples_per_s"]} | {row["peak_rss_mb"]} |')
+    q = r['int8']
+    lines += ['', f'Data: the training loader gives {r["data"]["loader_samples_per_s"]} samples/s '
+              f'(num_workers {r["data"]["num_workers"]}). int8 ({q["quantisation"]}): top-1 agreement with fp32 '
+              f'{q["top1_agreement"]:.3f}, max |delta softmax| {q["max_abs_softmax_diff"]:.3f} on the '
+              f'{q["samples"]} lite eval samples.', '']
+    return '\n'.join(lines)
+
+
+def size_table(cfg) -> dict:
+    """Parameters and FLOPs of B0-B4 at the config's frame count."""
+    out = {}
     for phi in range(5):
         c = copy.deepcopy(cfg)
         c['model_type'] = f'EfficientGCN-B{phi}'
@@ -89,52 +294,8 @@ def size_table(cfg) -> None:
         trainable = sum(int(np.prod(q.shape)) for q in model.parameters() if not q.stop_gradient)
         edges = sum(int(np.prod(q.shape)) for n, q in model.named_parameters() if n.endswith('.edge'))
         macs = count_macs(model, [1] + c['data_shape'])
-        print(f'| B{phi} | {trainable:,} | {trainable - edges:,} | {macs / 1e9:.3f} | {2 * macs / 1e9:.3f} |')
-
-
-def latency_table(cfg, args) -> None:
-    """ms per sample of the deployed paths (dygraph, Paddle Inference, ONNX Runtime, optionally torch_ref)."""
-    model = build_model(cfg)
-    model.eval()
-    x = np.random.RandomState(0).randn(1, *cfg['data_shape']).astype('float32')
-    rows = []
-    with paddle.no_grad():
-        xt = paddle.to_tensor(x)
-        rows.append(('Paddle dygraph', 'default', timed(lambda: model(xt), args.runs)))
-    from export_model import export
-    from infer import Predictor
-    with tempfile.TemporaryDirectory() as d:
-        paddle.save(model.state_dict(), os.path.join(d, 'm.pdparams'))
-        export(cfg, os.path.join(d, 'm.pdparams'), d, onnx=True)
-        for threads in (1, 2):
-            for mkldnn in (True, False):
-                pred = Predictor(SimpleNamespace(
-                    model_file=None, params_file=None, model_dir=d, use_gpu=False, enable_mkldnn=mkldnn,
-                    cpu_threads=threads, use_tensorrt=False, precision='fp32', ir_optim=True, gpu_mem=1000,
-                    batch_size=1, backend='paddle', onnx_file=None, verbose=False))
-                rows.append((f'Paddle Inference, mkldnn {"on" if mkldnn else "off"}', threads,
-                             timed(lambda: pred.run(x), args.runs)))
-            ort = Predictor(SimpleNamespace(model_file=None, params_file=None, model_dir=d, cpu_threads=threads,
-                                            backend='onnxruntime', onnx_file=None, verbose=False))
-            rows.append(('ONNX Runtime', threads, timed(lambda: ort.run(x), args.runs)))
-    torch_ms = {}
-    if args.torch_ref:
-        import torch
-        sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))  # the optional reference package
-        from torch_ref.nets import EfficientGCN  # alignment/paddle_EfficientGCN/torch_ref/nets.py
-        tm = EfficientGCN(cfg['num_class'], cfg['model_type']).eval()
-        xt = torch.from_numpy(x)
-        for threads in (1, 2):
-            torch.set_num_threads(threads)
-            with torch.no_grad():
-                torch_ms[threads] = timed(lambda: tm(xt)[0], args.runs)
-            rows.append(('PyTorch reference (eager)', threads, torch_ms[threads]))
-    print(f'\nlatency, batch 1, input {[1] + cfg["data_shape"]}, median of {args.runs} runs after 2 warm-up')
-    print('| runtime | threads | ms / sample | ratio to torch (same threads) |')
-    print('|---|---|---|---|')
-    for name, threads, ms in rows:
-        ref = torch_ms.get(threads if threads != 'default' else 1)
-        print(f'| {name} | {threads} | {ms:.1f} | {f"{ms / ref:.2f}" if ref else "-"} |')
+        out[f'B{phi}'] = {'params': trainable, 'params_no_edge': trainable - edges, 'gflops': round(2 * macs / 1e9, 3)}
+    return out
 
 
 if __name__ == '__main__':

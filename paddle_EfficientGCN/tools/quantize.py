@@ -18,6 +18,7 @@ warnings.filterwarnings('ignore', message='No ccache found')  # Paddle's import-
 # run as `python tools/x.py` from the folder: make the folder's packages importable
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import logging
 import shutil
 import tempfile
 from typing import List, Optional
@@ -67,6 +68,7 @@ def quantize(model_dir: str, calib: list, per_channel: bool = False, reduce_rang
     ort.set_default_logger_severity(3)  # not its notes on initialisers the export leaves unused
     src, out = os.path.join(model_dir, 'model.onnx'), os.path.join(model_dir, out_name)
     work = tempfile.mkdtemp(prefix='.quantize-', dir=model_dir)
+    logging.disable(logging.WARNING)  # its per-tensor notes (BN scales of rank 1 kept per-tensor, bias copies)
     try:
         pre = os.path.join(work, 'pre.onnx')
         quant_pre_process(src, pre, skip_symbolic_shape=True)
@@ -77,6 +79,7 @@ def quantize(model_dir: str, calib: list, per_channel: bool = False, reduce_rang
                         weight_type=QuantType.QInt8, calibrate_method=getattr(CalibrationMethod, method))
         os.replace(tmp, out)
     finally:
+        logging.disable(logging.NOTSET)
         shutil.rmtree(work, ignore_errors=True)
     return out
 
