@@ -59,8 +59,11 @@ def draw_pose(img_bgr: np.ndarray, kps: np.ndarray, thr: float = 0.1, caption: O
         mean = float(kps[np.asarray(good), 2].mean()) if found else 0.0
         caption = f'MoveNet: {found}/{len(kps)} joints >= {thr:g}, mean score {mean:.2f}'
     font, scale, thick = cv2.FONT_HERSHEY_SIMPLEX, 0.4 * unit, unit
-    (tw, th), base = cv2.getTextSize(caption, font, scale, thick)
     pad = 3 * unit
+    (tw, th), base = cv2.getTextSize(caption, font, scale, thick)
+    if tw > w - 2 * pad:  # a narrow picture: a smaller font rather than a cut caption
+        scale *= (w - 2 * pad) / tw
+        (tw, th), base = cv2.getTextSize(caption, font, scale, thick)
     cv2.rectangle(img, (0, 0), (min(w - 1, tw + 2 * pad), th + base + 2 * pad), (0, 0, 0), -1)
     cv2.putText(img, caption, (pad, pad + th), font, scale, (255, 255, 255), thick, cv2.LINE_AA)
     if legend:
