@@ -16,10 +16,12 @@ def test_auto_fp32_is_the_faster_measured_path():
         pytest.skip("no bench/results.json (run tools/benchmark.py)")
     with open(BENCH, encoding="utf-8") as f:
         lat = json.load(f)["latency_ms"]
-    paddle, ort = lat["paddle_inference_onednn"], lat["onnxruntime"]
-    faster = {t: "paddle" if paddle[t] <= ort[t] else "onnxruntime" for t in paddle if t in ort}
-    # the default follows the thread count infer.py uses by default (1); the README states the 2-thread figure too
-    assert AUTO_FP32 == faster["1"], faster
+    chosen = lat["paddle_inference_onednn" if AUTO_FP32 == "paddle" else "onnxruntime"]
+    other = lat["onnxruntime" if AUTO_FP32 == "paddle" else "paddle_inference_onednn"]
+    # at every measured thread count the default is the faster path, or within 10 % of it (the noise of one run on a
+    # shared machine)
+    for threads in chosen:
+        assert chosen[threads] <= 1.1 * other[threads], (threads, chosen[threads], other[threads])
 
 
 def test_auto_choices(tmp_path):
