@@ -131,7 +131,6 @@ def torch_model(torch_ref: str, cfg):
 def train_step_child(path: str, config: str, torch_ref: str, runs: int) -> None:
     """One process per path (its peak RSS is its own): SGD steps at the lite batch size, prints one json line."""
     import json
-    import resource
     cfg = load_config(config)
     batch = cfg['train']['batch_size']
     rng = np.random.RandomState(0)
@@ -163,8 +162,13 @@ def train_step_child(path: str, config: str, torch_ref: str, runs: int) -> None:
             opt.step()
             opt.clear_grad()
     ms = timed(step, runs)
-    print(json.dumps({'batch': batch, 'samples_per_s': round(1000 * batch / ms, 2),
-                      'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+    print(json.dumps({'batch': batch, 'samples_per_s': round(1000 * batch / ms, 2), 'peak_rss_mb': peak_rss_mb()}))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM: getrusage's ru_maxrss keeps the parent's peak across fork + exec)."""
+    with open('/proc/self/status') as f:
+        return round(next(int(line.split()[1]) for line in f if line.startswith('VmHWM')) / 1024, 1)
 
 
 def train_steps(args) -> dict:
