@@ -1,7 +1,7 @@
 """Export PoseC3D for Paddle Inference (softmax inside; input [views, C, T, H, W], views and T dynamic) and, with
 --onnx True, ONNX. The exported graph folds each BatchNorm into its Conv3D (models/inference_form.py: the same
-function, faster on Paddle Inference's oneDNN, which does not fuse BN into conv3d). The config is the config.yaml beside --model_path unless --config overrides it; the export
-directory gets its own config.yaml (infer.py reads it).
+function; the ONNX check compares with the unfolded model). The config is the config.yaml beside --model_path unless
+--config overrides it; the export directory gets its own config.yaml (infer.py reads it).
 python export_model.py --model_path output/best_model/model.pdparams --save_dir output/inference [--onnx True]
 """
 import os

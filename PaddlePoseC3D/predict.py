@@ -11,8 +11,11 @@ import warnings
 
 warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
 
-import argparse
 import os
+
+os.environ.setdefault("GLOG_minloglevel", "3")  # before paddle: no Paddle Inference pass names (--video/--model_dir)
+
+import argparse
 import time
 
 import numpy as np
