@@ -36,11 +36,15 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p.add_argument('--enable_mkldnn', type=str2bool, default=True)
     p.add_argument('--cpu_threads', type=int, default=2)
     p.add_argument('--use_tensorrt', type=str2bool, default=False)
-    p.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'int8'])
+    p.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'bf16', 'int8'],
+                   help='CPU: fp32; int8 = ONNX Runtime on model_int8.onnx (tools/quantize.py); bf16 only where the CPU '
+                        'has it; fp16 refused. GPU: fp16/int8 through TensorRT')
     p.add_argument('--ir_optim', type=str2bool, default=True)
     p.add_argument('--gpu_mem', type=int, default=8000)
     p.add_argument('--enable_benchmark', type=str2bool, default=False)
-    p.add_argument('--backend', default='paddle', choices=['paddle', 'onnxruntime'])
+    p.add_argument('--backend', default='auto', choices=['auto', 'paddle', 'onnxruntime'],
+                   help='auto: ONNX Runtime when installed and <model dir>/model.onnx exists (faster here), else Paddle '
+                        'Inference with oneDNN')
     p.add_argument('--save_results', default=None, help='write the predictions to this json')
     p.add_argument('--config', default=None, help='yaml config (default: config.yaml of the export dir)')
     p.add_argument('--verbose', type=str2bool, default=False, help="show Paddle's own logs (glog, passes)")
@@ -51,9 +55,6 @@ def check_args(args: argparse.Namespace) -> None:
     for flag in ('batch_size', 'cpu_threads', 'gpu_mem'):
         if getattr(args, flag) < 1:
             raise UserError(f'--{flag} {getattr(args, flag)} must be >= 1, command line, pass a positive number')
-    if args.precision != 'fp32' and not args.use_gpu and args.backend == 'paddle':
-        raise UserError(f'--precision {args.precision} needs the GPU (TensorRT), command line, pass --precision '
-                        'fp32 on CPU')
     if args.use_gpu:
         import paddle
         if not paddle.is_compiled_with_cuda():
@@ -117,9 +118,14 @@ def main(argv: Optional[List[str]] = None) -> None:
     check_args(args)
     for key in ('model_file', 'params_file', 'model_dir', 'onnx_file', 'input_file', 'config'):
         setattr(args, key, input_path(getattr(args, key)))
-    from utils.inference import Predictor, resolve_model
+    from utils.inference import Predictor, choose_backend, resolve_model
+    given = args.model_dir or args.model_file or args.onnx_file
+    if not given:
+        resolve_model(None, None, None, None, 'paddle')  # the one error line: no model given
+    export_dir = args.model_dir or os.path.dirname(os.path.abspath(given))
+    args.backend = choose_backend(args.backend, args.precision, args.use_gpu, export_dir)
     model_file, params_file, export_dir = resolve_model(args.model_file, args.params_file, args.model_dir,
-                                                        args.onnx_file, args.backend)
+                                                        args.onnx_file, args.backend, args.precision == 'int8')
     config = args.config or config_beside(export_dir)
     if config is None:
         raise UserError(f'no config.yaml in {export_dir} and no --config, --config, export again with '
@@ -129,7 +135,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     predictor = Predictor(model_file, params_file, args.backend, args.use_gpu, args.enable_mkldnn, args.cpu_threads,
                           args.use_tensorrt, args.precision, args.ir_optim, args.gpu_mem, args.batch_size,
                           args.verbose)
-    print(f'Inference model({model_file}) with {args.backend}...')
+    print(f'Inference model({model_file}) with {args.backend}{" int8" if args.precision == "int8" else ""}...')
     results = run_batches(args, predictor, cfg, frames)
     if args.save_results:
         write_json(os.path.abspath(args.save_results), {

@@ -12,6 +12,7 @@ import pytest
 from conftest import LITE, ROOT, error_lines, run_inprocess, run_script
 
 from models import MoveNet
+from utils.inference import cpu_has_bf16
 
 
 def _one_error(code, err, *needles):
@@ -203,7 +204,9 @@ def bad_inputs(tmp_path_factory):
 INFER_CASES = [
     (['-b', '0'], None, '--batch_size 0 must be >= 1'),
     (['--cpu_threads', '0'], None, '--cpu_threads 0 must be >= 1'),
-    (['--precision', 'int8'], None, '--precision int8 needs the GPU'),
+    (['--precision', 'int8'], None, 'model_int8.onnx not found, --precision int8, make it with `python tools/quantize.py'),
+    (['--backend', 'paddle', '--precision', 'int8'], None, 'PaddleSlim-quantised model'),
+    (['--precision', 'fp16'], None, '--precision fp16 on CPU: neither Paddle Inference nor ONNX Runtime has fp16'),
     ([], 'array.npy', 'is neither an image'),
     ([], 'black.png', 'is blank (every pixel is 0)'),
     ([], 'corrupt.jpg', 'cannot decode image'),
@@ -212,6 +215,10 @@ INFER_CASES = [
     ([], 'noframes.avi', 'has no readable frame'),
     ([], 'missing.jpg', 'missing.jpg not found'),
 ]
+
+
+if not cpu_has_bf16():  # this project's CPUs (AVX2): bf16 is refused
+    INFER_CASES.append((['--precision', 'bf16'], None, 'reports neither avx512_bf16 nor amx_bf16'))
 
 
 @pytest.mark.parametrize('flags, name, msg', INFER_CASES)

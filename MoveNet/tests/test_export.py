@@ -169,3 +169,32 @@ def test_predict_image_and_video(lite_run, mini_root, tmp_path):
                       '--save_dir', str(tmp_path)])
     assert res.returncode == 0, res.stderr[-2000:]
     assert 'FPS' in res.stdout and (tmp_path / 'predict_example_pose.avi').stat().st_size > 0
+
+
+def test_int8_quantised_export_agrees_with_fp32(exported, mini_root, tmp_path):
+    """tools/quantize.py on the lite-trained network export (calibrated on the mini crops), then infer.py
+    --precision int8 (ONNX Runtime on model_int8.onnx) against fp32 ONNX Runtime on the val crops: the same joints
+    found on >= 90 %, and the found joints' median shift under 5 % of the crop size."""
+    import shutil
+    d, _ = exported
+    shutil.copytree(d / 'net', tmp_path / 'net')
+    code = run_script(['tools/quantize.py', '--model_dir', str(tmp_path / 'net'), '--calib_data', str(mini_root),
+                       '--num_calib', '16'])
+    assert code.returncode == 0, code.stderr[-2000:]
+    assert (tmp_path / 'net' / 'model_int8.onnx').is_file()
+    rows = {}
+    for precision in ('fp32', 'int8'):
+        out = tmp_path / f'{precision}.json'
+        res = run_script(['infer.py', '--model_dir', str(tmp_path / 'net'), '--input_file',
+                          os.path.join(mini_root, 'imgs'), '--precision', precision, '--save_results', str(out)])
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert f'with onnxruntime{" int8" if precision == "int8" else ""}...' in res.stdout  # auto: ONNX Runtime
+        rows[precision] = [np.array(r['keypoints']) for r in json.loads(out.read_text())['results']]
+    found = np.array([(a[:, 0] >= 0) == (b[:, 0] >= 0) for a, b in zip(rows['fp32'], rows['int8'])])
+    assert found.mean() >= 0.9
+    shift = np.concatenate([np.linalg.norm(a[(a[:, 0] >= 0) & (b[:, 0] >= 0), :2] - b[(a[:, 0] >= 0) & (b[:, 0] >= 0), :2],
+                                           axis=1) for a, b in zip(rows['fp32'], rows['int8'])])
+    import cv2
+    name = sorted(os.listdir(os.path.join(mini_root, 'imgs')))[0]
+    size = max(cv2.imread(os.path.join(mini_root, 'imgs', name)).shape[:2])
+    assert np.median(shift) < 0.05 * size, (np.median(shift), size)
