@@ -241,6 +241,96 @@ def bench_video(args) -> dict:
             "action_fps": frames / (data_s + model_s)}
 
 
+TRAIN_PATHS = ("paddle", "paddle_to_static", "torch")
+
+
+def train_child(path: str, torch_ref: str | None, steps: int) -> dict:
+    """One training step (forward, cross-entropy, backward, SGD-momentum step with L2 and global-norm clipping) of
+    the lite config's network at its batch size, median over `steps` after 3 warm-up steps, in this process alone
+    (so ru_maxrss is this path's peak)."""
+    import resource
+
+    from utils import in_root
+    from utils.config import load_config
+    cfg = load_config(in_root("configs", "posec3d_lite.yaml"))
+    m, d, t = cfg["model"], cfg["data"], cfg["train"]
+    batch = t["batch_size"]
+    rng = np.random.RandomState(0)
+    x = (rng.rand(batch, m["in_channels"], d["clip_len"], d["train_size"], d["train_size"]) ** 20).astype("float32")
+    y = rng.randint(0, m["num_classes"], batch).astype("int64")
+    if path == "torch":
+        import torch
+        torch.manual_seed(0)
+        net = import_torch_ref(torch_ref).build_torch_model(m["num_classes"], m["depth"], m["base_channels"])
+        net.train()
+        opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=t["momentum"], weight_decay=t["weight_decay"])
+        xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+        def step():
+            loss = torch.nn.functional.cross_entropy(net(xt), yt)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), t["clip_norm"])
+            opt.step()
+    else:
+        import paddle
+
+        from models import build_model
+        from utils.engine import build_optimizer
+        paddle.set_device("cpu")
+        paddle.seed(0)
+        net = build_model(m)
+        net.train()
+        _, opt = build_optimizer(net, t, 0.01, 100)
+        fwd = paddle.jit.to_static(net, full_graph=True) if path == "paddle_to_static" else net
+        xt, yt = paddle.to_tensor(x), paddle.to_tensor(y)
+
+        def step():
+            loss = paddle.nn.functional.cross_entropy(fwd(xt), yt)
+            loss.backward()
+            opt.step()
+            opt.clear_grad()
+    ms = median_ms(step, steps, warmup=3)
+    return {"batch": batch, "samples_per_s": round(1000 * batch / ms, 2), "ms_per_step": round(ms, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+def bench_train(args) -> dict:
+    """train_step[path] for paddle, paddle_to_static (and torch with --torch_ref), each in its own process."""
+    import json
+    import subprocess
+    out = {}
+    for path in TRAIN_PATHS:
+        if path == "torch" and not args.torch_ref:
+            continue
+        cmd = [sys.executable, os.path.abspath(__file__), "--_train_child", path, "--repeat", str(args.repeat)]
+        if args.torch_ref:
+            cmd += ["--torch_ref", args.torch_ref]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
+        out[path] = json.loads(lines[-1]) if proc.returncode == 0 and lines else {"error": proc.stderr[-300:]}
+    return out
+
+
+def bench_data(args) -> dict:
+    """The lite training pipeline's samples/s (one process, num_workers 0: train.py's default) on the mini data."""
+    from datasets.mini import write_mini
+    from datasets.pose_dataset import build_dataset
+    from utils import in_root
+    from utils.config import load_config
+    cfg = load_config(in_root("configs", "posec3d_lite.yaml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = build_dataset(write_mini(os.path.join(tmp, "mini.pkl")), cfg, "train", seed=0)
+        n = min(len(ds), 32)
+        ds[0]
+        t0 = time.perf_counter()
+        for i in range(n):
+            ds[i]
+        s = time.perf_counter() - t0
+    return {"pipeline": "lite train pipeline (UniformSampleFrames 8, crop 24, keypoint heatmaps), num_workers 0",
+            "samples_per_s": round(n / s, 1)}
+
+
 def markdown(res: dict) -> str:
     """The README block: the latency table (ratios to torch from the same run) and the int8 line."""
     threads = [str(t) for t in res["threads"]]
@@ -263,6 +353,17 @@ def markdown(res: dict) -> str:
                   + ", ".join(f"{v:.2f}x at {t} thread{'s' if t != '1' else ''}"
                               for t, v in q["speedup_vs_onnxruntime_fp32"].items())
                   + f"; on a trained model (tests/test_precision.py, the lite split): {q.get('lite_quality', '-')}"]
+    tr = {k: v for k, v in res.get("train_step", {}).items() if "samples_per_s" in v}
+    if tr:
+        ref = tr.get("torch", {}).get("ms_per_step")
+        lines += ["", "| train step (lite net, batch %d, 1 thread) | ms / step | samples/s | peak RSS (MB) | ratio to torch |"
+                  % next(iter(tr.values()))["batch"], "| --- | --- | --- | --- | --- |"]
+        for k, v in tr.items():
+            lines.append(f"| {k} | {v['ms_per_step']} | {v['samples_per_s']} | {v['peak_rss_mb']} | "
+                         f"{v['ms_per_step'] / ref:.2f} |" if ref else f"| {k} | {v['ms_per_step']} | "
+                         f"{v['samples_per_s']} | {v['peak_rss_mb']} | - |")
+    if res.get("data"):
+        lines += ["", f"Data: {res['data']['pipeline']}: {res['data']['samples_per_s']} samples/s"]
     v = res.get("video")
     if v:
         lines += ["", f"Video demo (predict.py --video, {v['clip']}): pose stage (MoveNet on {v['pose_backend']}) "
@@ -302,12 +403,32 @@ def main():
     p.add_argument("--lite_quality", default="top-1 agreement 1.000 on 12 videos, max |d softmax| 0.0135")
     p.add_argument("--update_readme", type=str2bool, default=False)
     p.add_argument("--pose_model", default=None, help="a MoveNet export (--with_decode True): the video demo's speed")
+    p.add_argument("--only_train", action="store_true", help="only the train-step and data benchmarks; the other "
+                                                             "figures are kept from the existing results.json")
+    p.add_argument("--_train_child", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args._train_child:
+        print(json.dumps(train_child(args._train_child, args.torch_ref, args.repeat)))
+        return
+    if args.only_train:
+        path = os.path.join(args.out_dir, "results.json")
+        with open(path, encoding="utf-8") as f:
+            res = json.load(f)
+        res["train_step"], res["data"] = bench_train(args), bench_data(args)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(res, f, indent=1)
+        block = markdown(res)
+        with open(os.path.join(args.out_dir, "results.md"), "w", encoding="utf-8") as f:
+            f.write(block + "\n")
+        print(block)
+        if args.update_readme:
+            update_readme(block)
+        return
     print("\n".join(bench_heatmaps(max(args.repeat, 20))))
     if args.skip_model:
         return
     res = {"model": "PoseC3D SlowOnly-R50 (UCF-101, 101 classes)", "input": [17, 48, 56, 56],
-           "threads": args.threads, **bench_model(args), "train_step": {}, "data": {},
+           "threads": args.threads, **bench_model(args), "train_step": bench_train(args), "data": bench_data(args),
            "conditions": args.conditions}
     res["int8"]["lite_quality"] = args.lite_quality
     if args.pose_model:
