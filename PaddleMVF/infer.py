@@ -38,14 +38,18 @@ def parse_args(argv=None) -> argparse.Namespace:
                                                   "directory's config.yaml)")
     p.add_argument("-b", "--batch_size", type=int, default=1)
     p.add_argument("--use_gpu", type=str2bool, default=False)
-    p.add_argument("--enable_mkldnn", type=str2bool, default=False)
+    p.add_argument("--enable_mkldnn", type=str2bool, default=True, help="oneDNN on CPU (Paddle Inference)")
     p.add_argument("--cpu_threads", type=int, default=1)
     p.add_argument("--use_tensorrt", type=str2bool, default=False)
-    p.add_argument("--precision", choices=("fp32", "fp16", "int8"), default="fp32")
+    p.add_argument("--precision", choices=("fp32", "fp16", "bf16", "int8"), default="fp32",
+                   help="CPU: fp32; int8 runs ONNX Runtime on model_int8.onnx (tools/quantize.py); bf16 only where the "
+                        "CPU has it; GPU: fp16/int8 through TensorRT")
     p.add_argument("--ir_optim", type=str2bool, default=True)
     p.add_argument("--gpu_mem", type=int, default=8000, help="initial GPU memory pool, MB")
     p.add_argument("--enable_benchmark", type=str2bool, default=False, help="time the run, report in auto_log form")
-    p.add_argument("--backend", choices=("paddle", "onnxruntime"), default="paddle")
+    p.add_argument("--backend", choices=("auto", "paddle", "onnxruntime"), default="auto",
+                   help="auto: ONNX Runtime when onnxruntime is installed and the export has model.onnx (faster for "
+                        "MVF on CPU, README Benchmark), else Paddle Inference with oneDNN")
     p.add_argument("--save_results", default=None, help="write the predictions to this json")
     p.add_argument("--verbose", type=str2bool, default=False, help="show Paddle's own logs (passes, glog)")
     return p.parse_args(argv)
@@ -93,7 +97,7 @@ class PaddlePredictor:
             if args.enable_mkldnn:
                 config.set_mkldnn_cache_capacity(10)
                 config.enable_mkldnn()
-                if args.precision == "fp16":
+                if args.precision == "bf16":
                     config.enable_mkldnn_bfloat16()
             else:
                 config.disable_mkldnn()  # on by default in Paddle 3
@@ -117,10 +121,52 @@ class PaddlePredictor:
 
 
 def onnx_file(args: argparse.Namespace) -> str:
-    path = args.onnx_file or os.path.join(model_dir_of(args), "model.onnx")
+    """The ONNX model of --backend onnxruntime: --onnx_file, else <model dir>/model.onnx (model_int8.onnx with
+    --precision int8)."""
+    name = "model_int8.onnx" if args.precision == "int8" else "model.onnx"
+    path = args.onnx_file or os.path.join(model_dir_of(args), name)
     if not os.path.isfile(path):
+        if args.precision == "int8":
+            raise UserError(f"int8 model {path} not found, run python tools/quantize.py --model_dir "
+                            f"{model_dir_of(args)} --calib_data <videos .txt or .npy> first")
         raise UserError(f"ONNX model {path} not found, run export_model.py --onnx True (or pass --onnx_file)")
     return path
+
+
+def cpu_has_bf16() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def choose_backend(args: argparse.Namespace) -> str:
+    """The backend that runs (auto resolved) after the precision checks; refusals are one UserError line."""
+    backend = args.backend
+    if backend == "auto":
+        try:
+            import onnxruntime  # noqa: F401
+            have_ort = True
+        except ImportError:
+            have_ort = False
+        onnx = args.onnx_file or os.path.join(model_dir_of(args),
+                                              "model_int8.onnx" if args.precision == "int8" else "model.onnx")
+        backend = "onnxruntime" if (have_ort and os.path.isfile(onnx) and not args.use_gpu) or \
+            args.precision == "int8" else "paddle"
+    if args.use_gpu:
+        return backend
+    if args.precision == "int8" and backend == "paddle":
+        raise UserError("--backend paddle --precision int8: Paddle Inference 3.3 has no real int8 kernels for this "
+                        "export on CPU, quantize with tools/quantize.py and pass --backend onnxruntime --precision int8")
+    if args.precision == "fp16":
+        raise UserError("--precision fp16 on CPU: no fp16 compute on CPU (it would run slower than fp32), use fp32, "
+                        "int8 (tools/quantize.py) or --use_gpu True")
+    if args.precision == "bf16" and (backend != "paddle" or not cpu_has_bf16()):
+        raise UserError("--precision bf16 needs Paddle Inference on a CPU with avx512_bf16 or amx_bf16 (this one "
+                        f"{'has' if cpu_has_bf16() else 'has neither'}), use fp32 or int8")
+    return backend
 
 
 class OnnxPredictor:
@@ -174,6 +220,7 @@ def main(argv=None) -> list:
     args = parse_args(argv)
     check_flag(args.batch_size, "--batch_size")
     check_flag(args.cpu_threads, "--cpu_threads")
+    args.backend = choose_backend(args)
     if args.backend == "paddle":
         resolve_model(args)  # a missing model is named before its config
     else:
@@ -182,6 +229,8 @@ def main(argv=None) -> list:
     names = class_names(cfg)
     samples = read_inputs(args.input_file, cfg)
     predictor = OnnxPredictor(args) if args.backend == "onnxruntime" else PaddlePredictor(args)
+    print(f"Inference model(MVF) with {'ONNX Runtime' if args.backend == 'onnxruntime' else 'Paddle Inference'}"
+          f" ({args.precision}{', oneDNN' if args.backend == 'paddle' and args.enable_mkldnn and not args.use_gpu else ''})...")
     autolog = None
     if args.enable_benchmark:
         try:

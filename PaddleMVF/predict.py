@@ -27,7 +27,8 @@ from utils.predictions import prediction, print_prediction, save_results
 
 
 def save_vis(path: str, imgs: np.ndarray, num_segments: int, probs: np.ndarray, names: list) -> None:
-    """Frames of the first view with the top-5 classes as a bar chart."""
+    """Frames of the first view with the top-5 classes as a bar chart, the predicted class name and score as the
+    caption."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -44,6 +45,8 @@ def save_vis(path: str, imgs: np.ndarray, num_segments: int, probs: np.ndarray, 
     axes[-1].barh([names[i] for i in top], probs[top], color="tab:blue")
     axes[-1].set_xlim(0, 1)
     axes[-1].set_title("top-5 prob", fontsize=9)
+    best = int(np.argmax(probs))
+    fig.suptitle(f"{names[best]}  {probs[best]:.2f}", fontsize=11)
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=100)

@@ -10,7 +10,10 @@ import warnings
 warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
 
 import argparse
+import io
 import os
+
+import numpy as np
 
 from datasets import build_dataset
 from models import build_model
@@ -34,7 +37,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--test_crop", choices=("three", "center"), default=None, help="data.test_crop")
     p.add_argument("--fcn_testing", type=str2bool, default=None, help="model.fcn_testing")
     p.add_argument("--device", choices=("cpu", "gpu"), default=None)
-    p.add_argument("--save_dir", default=None, help="write metrics.json here")
+    p.add_argument("--save_dir", default=None, help="write metrics.json and scores.npz (per-video scores, labels) here")
     return p.parse_args(argv)
 
 
@@ -49,11 +52,15 @@ def main(argv=None) -> None:
     dataset = build_dataset(cfg, "test")
     model = build_model(cfg["model"])
     load_weights(model, args.pretrained, log=lambda *_: None)
-    metrics = evaluate(model, build_loader(dataset, args.batch_size, False, args.num_workers))
+    metrics = evaluate(model, build_loader(dataset, args.batch_size, False, args.num_workers), keep_scores=True)
+    scores, labels = metrics.pop("scores"), metrics.pop("labels")
     print(f"[TEST] split {cfg['data']['split']}, {metrics['num_videos']} videos: top1: {metrics['top1']:.4f}, "
           f"top5: {metrics['top5']:.4f}, mean_class_acc: {metrics['mean_class_acc']:.4f}")
     if args.save_dir:
         write_file_atomic(os.path.join(args.save_dir, "metrics.json"), metrics)
+        buffer = io.BytesIO()
+        np.savez(buffer, scores=scores, labels=labels)  # per video (tools/plots.py confusion)
+        write_file_atomic(os.path.join(args.save_dir, "scores.npz"), buffer.getvalue())
 
 
 if __name__ == "__main__":

@@ -108,7 +108,8 @@ def test_test_and_export_refuse_a_checkpoint_of_another_class_count(trained, tmp
 @pytest.fixture(scope="module")
 def exported(trained, tmp_path_factory) -> str:
     out = str(tmp_path_factory.mktemp("inf"))
-    export_model.main(["--model_path", os.path.join(trained, "best_model", "model.pdparams"), "--save_dir", out])
+    export_model.main(["--model_path", os.path.join(trained, "best_model", "model.pdparams"), "--save_dir", out,
+                       "--onnx", "True"])
     return out
 
 
@@ -150,3 +151,27 @@ def test_a_corrupt_frame_found_while_loading_ends_the_run_with_its_name(workers,
     assert r.returncode == 2 and errors and "not a readable image" in errors[0], r.stderr[-2000:]
     assert "rawframes" in errors[0] and ".jpg" in errors[0]
     assert not os.path.isdir(tmp_path / "out" / "latest")
+
+
+@pytest.mark.parametrize("flags,message", [(["--precision", "fp16"], "no fp16 compute on CPU"),
+                                           (["--backend", "paddle", "--precision", "int8"], "tools/quantize.py"),
+                                           (["--backend", "onnxruntime", "--precision", "int8"], "tools/quantize.py")])
+def test_infer_refuses_precisions_this_cpu_path_lacks(flags, message, exported, capsys):
+    frames = os.path.join(exported, "nothing.npy")  # never read: the refusal comes first
+    code, _, err = run_cli(infer.main, ["--model_dir", exported, "--input_file", frames] + flags, capsys)
+    assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+
+
+def test_int8_quantisation_agrees_with_fp32(exported, mini_root, capsys, tmp_path):
+    """tools/quantize.py on the lite model (calibrated on mini videos), then infer.py --precision int8 through ONNX
+    Runtime: the same top-1 class as fp32 on the held-out videos of split 1."""
+    from tools.quantize import quantize
+    videos = sorted(os.path.join(mini_root, "rawframes", line.split()[0]) for line in
+                    open(os.path.join(mini_root, "ucf101_val_split_1_rawframes.txt")))
+    listing = tmp_path / "videos.txt"
+    listing.write_text("\n".join(videos) + "\n")
+    quantize(exported, str(listing), num_calib=16)
+    fp32 = infer.main(["--model_dir", exported, "--input_file", str(listing), "--backend", "onnxruntime"])
+    int8 = infer.main(["--model_dir", exported, "--input_file", str(listing), "--precision", "int8"])
+    agree = np.mean([a["class_id"] == b["class_id"] for a, b in zip(fp32, int8)])
+    assert len(int8) == 16 and agree >= 0.9, agree

@@ -165,13 +165,15 @@ def predict_scores(model: paddle.nn.Layer, loader: paddle.io.DataLoader) -> tupl
     return np.concatenate(scores), np.concatenate(labels)
 
 
-def evaluate(model: paddle.nn.Layer, loader: paddle.io.DataLoader) -> dict:
-    """top1, top5, mean_class_acc (MVFNet's) over every video of the loader's split, and num_videos."""
+def evaluate(model: paddle.nn.Layer, loader: paddle.io.DataLoader, keep_scores: bool = False) -> dict:
+    """top1, top5, mean_class_acc (MVFNet's) over every video of the loader's split, and num_videos (with
+    keep_scores, also "scores" (N, classes) and "labels" (N,) as arrays)."""
     scores, labels = predict_scores(model, loader)
     if not np.isfinite(scores).all():
         raise UserError(f"the model predicts non-finite scores on {int((~np.isfinite(scores)).any(1).sum())} "
                         "videos, the weights are broken (NaN/inf), retrain or pass other weights")
-    return dict(evaluate_scores(scores, labels), num_videos=int(len(labels)))
+    metrics = dict(evaluate_scores(scores, labels), num_videos=int(len(labels)))
+    return dict(metrics, scores=scores, labels=labels) if keep_scores else metrics
 
 
 def save(run: Run, best: bool = False) -> None:
