@@ -256,7 +256,7 @@ def write_report(results: dict, out_dir: str, update_readme: bool) -> None:
     from utils.atomic_io import write_file_atomic
     write_json(os.path.join(out_dir, 'results.json'), results)
     md = markdown(results)
-    write_file_atomic(os.path.join(out_dir, 'results.md'), md)
+    write_file_atomic(os.path.join(out_dir, 'results.md'), md.encode('utf-8'))  # bytes: a str is pickled
     print(md)
     if update_readme:
         for name in ('README.md', 'README_cn.md'):
@@ -265,7 +265,7 @@ def write_report(results: dict, out_dir: str, update_readme: bool) -> None:
             a, b = '<!-- bench:start -->', '<!-- bench:end -->'
             if a in text and b in text:
                 text = text[:text.index(a) + len(a)] + '\n' + md + text[text.index(b):]
-                write_file_atomic(path, text)
+                write_file_atomic(path, text.encode('utf-8'))
 
 
 def markdown(r: dict) -> str:
