@@ -73,6 +73,10 @@ def train_case(case: str, tmp_path, tiny_root) -> tuple:
         d = os.path.join(root, "rawframes", lines[0].split()[0])
         os.remove(os.path.join(d, "img_00003.jpg"))
         return ["--config", LITE, "--dataset_root", root, "--device", "cpu", "--batch_size", "4"], "img_00003.jpg"
+    if case == "batch_size_zero":
+        return base[:-2] + ["--batch_size", "0"], "train.batch_size"
+    if case == "log_iters_zero":
+        return base + ["--log_iters", "0"], "--log_iters"
     if case == "resume_missing":
         return base + ["--resume", str(tmp_path / "nolatest")], "--resume"
     raise AssertionError(case)
@@ -80,7 +84,7 @@ def train_case(case: str, tmp_path, tiny_root) -> tuple:
 
 TRAIN_CASES = ["config_missing", "config_not_yaml", "unknown_key", "wrong_type", "linked_segments",
                "class_names_count", "learning_rate_nan", "dataset_missing", "label_out_of_range", "frame_missing",
-               "resume_missing"]
+               "resume_missing", "batch_size_zero", "log_iters_zero"]
 
 
 @pytest.mark.parametrize("case", TRAIN_CASES)
@@ -113,11 +117,26 @@ def exported(trained, tmp_path_factory) -> str:
     return out
 
 
-@pytest.mark.parametrize("kind,message", [("nan", "NaN or inf"), ("zeros", "all zeros"), ("shape", "has shape"),
+def test_a_non_finite_loss_stops_training_with_one_line(tiny_root, tmp_path, capsys, monkeypatch):
+    """A NaN loss (here forced) ends the run at once: epoch and iteration named, exit 2, no checkpoint written."""
+    import paddle
+
+    import utils.engine
+    monkeypatch.setattr(utils.engine.F, "cross_entropy", lambda *a, **k: paddle.to_tensor(float("nan")))
+    save = tmp_path / "out"
+    code, _, err = run_cli(train.main, ["--config", LITE, "--dataset_root", tiny_root, "--device", "cpu",
+                                        "--batch_size", "4", "--save_dir", str(save)], capsys)
+    errors = [line for line in err if line.startswith("error: ")]  # the rest: the progress bar's lines
+    assert code == 2 and len(errors) == 1 and "the loss is nan at epoch 1, iteration 1" in errors[0], err
+    assert "Traceback" not in "\n".join(err) and not (save / "latest").exists()
+
+
+@pytest.mark.parametrize("kind,message", [("bad_batch", "--batch_size"), ("nan", "NaN or inf"), ("zeros", "all zeros"), ("shape", "has shape"),
                                           ("empty_list", "is empty"), ("missing", "not found")])
 def test_infer_refuses_bad_inputs(kind, message, exported, tmp_path, capsys):
     path = str(tmp_path / "x.npy")
     x = np.random.RandomState(0).randn(1, 4, 3, 32, 32).astype("float32")
+    extra = ["-b", "0"] if kind == "bad_batch" else []
     if kind == "nan":
         x[0, 0, 0, 0, 0] = np.nan
     elif kind == "zeros":
@@ -131,7 +150,7 @@ def test_infer_refuses_bad_inputs(kind, message, exported, tmp_path, capsys):
         path = str(tmp_path / "none.npy")
     if path.endswith("x.npy"):
         np.save(path, x)
-    code, out, err = run_cli(infer.main, ["--model_dir", exported, "--input_file", path], capsys)
+    code, out, err = run_cli(infer.main, ["--model_dir", exported, "--input_file", path] + extra, capsys)
     assert code == 2 and len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
     assert "score" not in out
 
