@@ -64,7 +64,9 @@ def run_one(folder: str, timeout: int) -> str:
     # `!python ...` cells must reach the interpreter that runs this script
     os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
     start = time.time()
+    # log_level ERROR: the kernel's note that it talks over local TCP is not the notebook's output
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(work / NOTEBOOK.parent)}})
     try:
         client.execute()
