@@ -1,6 +1,7 @@
 # Monorepo driver: each model folder is a standalone repo; this file only runs their own commands.
 # Every target skips, with a message, a folder that is not present yet.
 
+SHELL   := /bin/bash
 FOLDERS := STGCN_fsd10 PaddlePoseC3D paddle_EfficientGCN PaddleMVF MoveNet
 PYTHON  ?= python3
 # Paddle wheel for `make install`; GPU users: make install PADDLE=paddlepaddle-gpu
@@ -80,8 +81,9 @@ tipc-all: $(INSTALL_DEP)
 $(addprefix tipc-,$(FOLDERS)): tipc-%: $(INSTALL_DEP)
 	@f=$*; if [ ! -d $$f/test_tipc ]; then echo "skip: $$f not present"; exit 0; fi; \
 	cfg=$$(cd $$f && ls test_tipc/configs/*/train_infer_python.txt | head -n 1); \
-	echo "== TIPC $(MODE): $$f ($$cfg)"; \
-	cd $$f && bash test_tipc/prepare.sh $$cfg $(MODE) && bash test_tipc/test_train_inference_python.sh $$cfg $(MODE)
+	echo "== TIPC $(MODE): $$f ($$cfg)"; mkdir -p $(OUT); out=$(OUT)/tipc_$${f}_$(MODE).out; \
+	(cd $$f && bash test_tipc/prepare.sh $$cfg $(MODE) && bash test_tipc/test_train_inference_python.sh $$cfg $(MODE)) \
+		2>&1 | tee $$out; rc=$${PIPESTATUS[0]}; [ $$rc -eq 0 ] || exit $$rc; bash tools/check_quiet.sh $$out
 
 # The paddle2onnx chain of every folder (export, paddle2onnx, ONNX Runtime vs Paddle Inference).
 tipc-onnx: $(INSTALL_DEP)
@@ -94,8 +96,9 @@ tipc-onnx: $(INSTALL_DEP)
 
 $(addprefix tipc-onnx-,$(FOLDERS)): tipc-onnx-%: $(INSTALL_DEP)
 	@f=$*; cfg=$$(cd $$f && ls test_tipc/configs/*/$(P2O_CONFIG) | head -n 1); \
-	echo "== TIPC paddle2onnx: $$f ($$cfg)"; \
-	cd $$f && bash test_tipc/prepare.sh $$cfg paddle2onnx_infer && bash test_tipc/test_paddle2onnx.sh $$cfg
+	echo "== TIPC paddle2onnx: $$f ($$cfg)"; mkdir -p $(OUT); out=$(OUT)/tipc_$${f}_paddle2onnx.out; \
+	(cd $$f && bash test_tipc/prepare.sh $$cfg paddle2onnx_infer && bash test_tipc/test_paddle2onnx.sh $$cfg) \
+		2>&1 | tee $$out; rc=$${PIPESTATUS[0]}; [ $$rc -eq 0 ] || exit $$rc; bash tools/check_quiet.sh $$out
 
 # Runs steps 0-5 of each model and fails unless every log ends in `diff check passed`. Without
 # ALIGN_OUT it refreshes the committed logs; `make test` points ALIGN_OUT at a scratch directory.
