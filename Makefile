@@ -118,8 +118,9 @@ notebooks: $(INSTALL_DEP)
 bench: $(INSTALL_DEP)
 	@for f in $(FOLDERS); do \
 		if [ ! -f $$f/tools/benchmark.py ]; then echo "skip: $$f not present"; continue; fi; \
-		echo "== bench: $$f"; (cd $$f && $(PYTHON) tools/benchmark.py --torch_ref ../alignment/$$f/torch_ref \
-			--update_readme True) || exit 1; done
+		echo "== bench: $$f (load average $$(cut -d' ' -f1-3 /proc/loadavg))"; start=$$(date +%s); \
+		(cd $$f && $(PYTHON) tools/benchmark.py --torch_ref ../alignment/$$f/torch_ref \
+			--update_readme True) || exit 1; echo "== $$f bench: $$(( $$(date +%s) - start )) s"; done
 	@$(PYTHON) tools/bench_report.py
 
 clean:
