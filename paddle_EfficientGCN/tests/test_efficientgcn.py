@@ -104,3 +104,20 @@ def test_bn_running_variance_follows_torch():
     th_bn.eval()
     np.testing.assert_allclose(pd_bn(paddle.to_tensor(x)).numpy(), th_bn(torch.from_numpy(x)).detach().numpy(),
                                atol=1e-5)
+
+
+def test_st_joint_attention_pool_matmul_equals_mean_broadcast():
+    """STJointAtt's pools + K=1 matmul (the fast export, issue 14) give the official mean + broadcast product."""
+    import paddle.nn.functional as F
+
+    from models.attention import STJointAtt
+    paddle.seed(3)
+    att = STJointAtt(16, 2, True)
+    att.eval()
+    x = paddle.randn([2, 16, 30, 25])
+    v = x.shape[3]
+    x_t = x.mean(axis=3, keepdim=True)
+    x_v = x.mean(axis=2, keepdim=True).transpose([0, 1, 3, 2])
+    x_att = att.fcn(paddle.concat([x_t, x_v], axis=2))
+    ref = F.sigmoid(att.conv_t(x_att[:, :, :-v])) * F.sigmoid(att.conv_v(x_att[:, :, -v:].transpose([0, 1, 3, 2])))
+    np.testing.assert_allclose(att(x).numpy(), ref.numpy(), rtol=1e-6, atol=1e-7)

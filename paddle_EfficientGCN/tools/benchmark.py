@@ -218,16 +218,114 @@ def int8_quality(lite: str, root: str, work: str) -> dict:
             'quantisation': 'static QDQ, MinMax, per_channel, reduce_range, 32 calibration samples'}
 
 
+def paddle_op_profile(d: str, runs: int) -> dict:
+    """ms per run by operator of Paddle Inference (oneDNN on, 1 thread), from Config.enable_profile()'s table, which
+    Paddle prints at the predictor's destruction: run in a child process, its output parsed."""
+    import subprocess
+    code = ('import sys, numpy as np\nfrom paddle import inference\n'
+            f'c = inference.Config({os.path.join(d, "model.json")!r}, {os.path.join(d, "model.pdiparams")!r})\n'
+            'c.disable_gpu(); c.set_cpu_math_library_num_threads(1); c.enable_mkldnn(); c.switch_ir_optim(True)\n'
+            'c.switch_use_feed_fetch_ops(False); c.disable_glog_info(); c.enable_profile()\n'
+            'p = inference.create_predictor(c); h = p.get_input_handle(p.get_input_names()[0])\n'
+            f'x = np.load({os.path.join(d, "x.npy")!r}); h.reshape(list(x.shape)); h.copy_from_cpu(x)\n'
+            f'for _ in range({runs}): p.run()\n'
+            'del p\n')
+    done = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=d,  # it writes profile.log
+                          env=dict(os.environ, OMP_NUM_THREADS='1', GLOG_minloglevel='2'))
+    if done.returncode:
+        raise RuntimeError(f'Paddle profile failed: {done.stderr[-1500:]}')
+    text = done.stdout + done.stderr
+    table = text[text.index('Event Summary'):].splitlines()[3:]  # title, blank line, column names
+    ops = {}
+    for line in table:
+        if not line.strip() or line.startswith('-'):
+            break
+        if line.startswith(' '):  # infermeta sub-rows
+            continue
+        name, calls, total = line.split()[:3]
+        ops[name] = {'ms': round(float(total) / runs, 2), 'calls': int(calls) // runs}
+    return ops
+
+
+def ort_op_profile(d: str, runs: int) -> dict:
+    """ms per run by operator type of ONNX Runtime (1 thread), from its JSON profile (node events summed by op)."""
+    import json
+
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.log_severity_level = 3
+    opts.enable_profiling = True
+    opts.profile_file_prefix = os.path.join(d, 'ort_profile')
+    sess = ort.InferenceSession(os.path.join(d, 'model.onnx'), opts, providers=['CPUExecutionProvider'])
+    x = np.load(os.path.join(d, 'x.npy'))
+    for _ in range(runs):
+        sess.run(None, {sess.get_inputs()[0].name: x})
+    with open(sess.end_profiling()) as f:
+        events = json.load(f)
+    ops = {}
+    for e in events:
+        if e.get('cat') == 'Node' and e['name'].endswith('_kernel_time'):
+            row = ops.setdefault(e['args']['op_name'], {'ms': 0.0, 'calls': 0})
+            row['ms'] += e['dur'] / 1000 / runs
+            row['calls'] += 1
+    return {k: {'ms': round(v['ms'], 2), 'calls': v['calls'] // runs} for k, v in ops.items()}
+
+
+def op_profile(cfg, runs: int) -> dict:
+    """Both backends on the SAME export of B0 (random weights, batch 1, 1 thread), ms per run by operator."""
+    from export_model import export
+    model = build_model(cfg)
+    with tempfile.TemporaryDirectory() as d:
+        paddle.save(model.state_dict(), os.path.join(d, 'm.pdparams'))
+        export(cfg, os.path.join(d, 'm.pdparams'), d, onnx=True)
+        np.save(os.path.join(d, 'x.npy'), np.random.RandomState(0).randn(1, *cfg['data_shape']).astype('float32'))
+        return {'input': [1] + cfg['data_shape'], 'runs': runs, 'threads': 1,
+                'paddle_inference_onednn': paddle_op_profile(d, runs), 'onnxruntime': ort_op_profile(d, runs)}
+
+
+def profile_markdown(prof: dict, top: int = 10) -> str:
+    """Top operators by total time, the two backends side by side."""
+    cols = []
+    for key in ('paddle_inference_onednn', 'onnxruntime'):
+        rows = sorted(prof[key].items(), key=lambda kv: -kv[1]['ms'])
+        cols.append((sum(v['ms'] for v in prof[key].values()), rows[:top]))
+    lines = [f'Per-operator profile, input {prof["input"]}, 1 thread, {prof["runs"]} runs, the first one included (ms per run, calls per run; '
+             f'{prof["conditions"]}). Operator totals: Paddle Inference (oneDNN) {cols[0][0]:.1f} ms, ONNX Runtime '
+             f'{cols[1][0]:.1f} ms (ratio {cols[0][0] / cols[1][0]:.2f}).', '',
+             '| # | Paddle Inference op | ms | calls | ONNX Runtime op | ms | calls |', '|---|---|---|---|---|---|---|']
+    for i in range(top):
+        cells = []
+        for _, rows in cols:
+            cells += [rows[i][0], f'{rows[i][1]["ms"]:.1f}', str(rows[i][1]['calls'])] if i < len(rows) else ['', '', '']
+        lines.append(f'| {i + 1} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def replace_block(md: str, name: str) -> None:
+    """README.md / README_cn.md: the text between <!-- name:start --> and <!-- name:end --> becomes md."""
+    from utils.atomic_io import write_file_atomic
+    for readme in ('README.md', 'README_cn.md'):
+        path = folder_path(readme)
+        text = open(path, encoding='utf-8').read()
+        a, b = f'<!-- {name}:start -->', f'<!-- {name}:end -->'
+        if a in text and b in text:
+            text = text[:text.index(a) + len(a)] + '\n' + md + text[text.index(b):]
+            write_file_atomic(path, text.encode('utf-8'))
+
+
 def main(argv=None) -> None:
     p = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--config', default=folder_path('configs/2001.yaml'), help='the model timed (B0)')
     p.add_argument('--lite_config', default=folder_path('configs/lite.yaml'), help='train step, data, int8 quality')
     p.add_argument('--torch_ref', default=None, help='alignment torch_ref folder (adds the torch rows)')
-    p.add_argument('--runs', type=positive_int, default=7)
+    p.add_argument('--runs', type=positive_int, default=5)
     p.add_argument('--frames', type=positive_int, default=288)
     p.add_argument('--threads', type=lambda v: [int(t) for t in v.split(',')], default=[1, 2])
     p.add_argument('--out_dir', default=folder_path('bench'))
     p.add_argument('--update_readme', type=str2bool, default=False)
+    p.add_argument('--profile', type=str2bool, default=False,
+                   help='only the per-operator profile (Paddle Inference vs ONNX Runtime): bench/profile.md')
     p.add_argument('--_train_step', default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args._train_step:
@@ -235,6 +333,9 @@ def main(argv=None) -> None:
     paddle.set_device('cpu')
     cfg = load_config(args.config)
     cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = args.frames
+    if args.profile:
+        return write_profile(op_profile(cfg, args.runs), args.out_dir, args.update_readme)
+    start = time.perf_counter()
     lite = args.lite_config
     sizes = size_table(cfg)
     with tempfile.TemporaryDirectory() as work:
@@ -248,7 +349,19 @@ def main(argv=None) -> None:
                    'conditions': f'{os.cpu_count()}-core CPU shared with other jobs, batch 1, median of {args.runs} '
                                  'runs after 2 warm-up, all paths in one process run side by side; train step: one '
                                  'process per path, 1 thread, lite config batch; paddle_to_static not offered'}
+        results['wall_s'] = round(time.perf_counter() - start, 1)
+        results['conditions'] += f'; whole benchmark {results["wall_s"]:.0f} s'
     write_report(results, args.out_dir, args.update_readme)
+
+
+def write_profile(prof: dict, out_dir: str, update_readme: bool) -> None:
+    from utils.atomic_io import write_file_atomic
+    prof['conditions'] = f'{os.cpu_count()}-core CPU, {time.strftime("%Y-%m-%d", time.gmtime())}'
+    md = profile_markdown(prof)
+    write_file_atomic(os.path.join(out_dir, 'profile.md'), md.encode('utf-8'))
+    print(md)
+    if update_readme:
+        replace_block(md, 'profile')
 
 
 def write_report(results: dict, out_dir: str, update_readme: bool) -> None:
@@ -259,13 +372,7 @@ def write_report(results: dict, out_dir: str, update_readme: bool) -> None:
     write_file_atomic(os.path.join(out_dir, 'results.md'), md.encode('utf-8'))  # bytes: a str is pickled
     print(md)
     if update_readme:
-        for name in ('README.md', 'README_cn.md'):
-            path = folder_path(name)
-            text = open(path, encoding='utf-8').read()
-            a, b = '<!-- bench:start -->', '<!-- bench:end -->'
-            if a in text and b in text:
-                text = text[:text.index(a) + len(a)] + '\n' + md + text[text.index(b):]
-                write_file_atomic(path, text.encode('utf-8'))
+        replace_block(md, 'bench')
 
 
 def markdown(r: dict) -> str:
