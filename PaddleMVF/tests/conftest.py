@@ -80,3 +80,15 @@ def trained(mini_root, tmp_path_factory) -> str:
                    "--save_dir", save_dir, "--device", "cpu", "--log_iters", "4", threads="1")
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     return save_dir
+
+
+@pytest.fixture(scope="session")
+def exported(trained, tmp_path_factory) -> str:
+    """The lite model exported once by export_model.py --onnx True (its own ONNX-vs-Paddle check passed), for
+    every test that reads an exported model."""
+    out = str(tmp_path_factory.mktemp("inf"))
+    r = run_script("export_model.py", "--model_path", os.path.join(trained, "best_model", "model.pdparams"),
+                   "--save_dir", out, "--onnx", "True")
+    assert r.returncode == 0 and "Model is saved in" in r.stdout and "ONNX model is saved in" in r.stdout, \
+        r.stdout[-2000:] + r.stderr[-2000:]
+    return out

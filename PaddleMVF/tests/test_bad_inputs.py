@@ -109,14 +109,6 @@ def test_test_and_export_refuse_a_checkpoint_of_another_class_count(trained, tmp
     assert code == 2 and len(err) == 1 and "none.pdparams" in err[0], err
 
 
-@pytest.fixture(scope="module")
-def exported(trained, tmp_path_factory) -> str:
-    out = str(tmp_path_factory.mktemp("inf"))
-    export_model.main(["--model_path", os.path.join(trained, "best_model", "model.pdparams"), "--save_dir", out,
-                       "--onnx", "True"])
-    return out
-
-
 def test_a_non_finite_loss_stops_training_with_one_line(tiny_root, tmp_path, capsys, monkeypatch):
     """A NaN loss (here forced) ends the run at once: epoch and iteration named, exit 2, no checkpoint written."""
     import paddle

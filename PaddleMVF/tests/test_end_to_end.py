@@ -5,7 +5,6 @@ import os
 import numpy as np
 import paddle
 from conftest import ROOT, run_script
-from export_model import export
 from infer import PaddlePredictor, parse_args
 
 from models import SoftmaxRecognizer, build_model
@@ -29,10 +28,10 @@ def test_lite_training_learns(trained, mini_root):
     assert state["epoch"] == 8 and state["iteration"] == 32
 
 
-def test_export_parity_paddle_inference_and_onnx(trained, tmp_path):
+def test_export_parity_paddle_inference_and_onnx(trained, exported):
     cfg = load_config(os.path.join(ROOT, LITE))
     weights = os.path.join(trained, "best_model", "model.pdparams")
-    prefix = export(cfg, weights, str(tmp_path), onnx=True)  # raises if ONNX Runtime differs by > 1e-4
+    prefix = os.path.join(exported, "model")  # export_model.py --onnx True: raises if ORT differs by > 1e-4
     model = build_model(cfg["model"])
     load_weights(model, weights, log=lambda *_: None)
     net = SoftmaxRecognizer(model)
@@ -40,26 +39,24 @@ def test_export_parity_paddle_inference_and_onnx(trained, tmp_path):
     x = np.random.RandomState(3).randn(3, 4, 3, 32, 32).astype("float32")  # batch 3: dynamic batch
     ref = net(paddle.to_tensor(x)).numpy()
     for mkldnn in ("False", "True"):
-        args = parse_args(["--input_file", "x", "--enable_mkldnn", mkldnn, "--model_dir", str(tmp_path)])
+        args = parse_args(["--input_file", "x", "--enable_mkldnn", mkldnn, "--model_dir", exported])
         assert np.abs(PaddlePredictor(args)(x) - ref).max() < 1e-5
     import onnxruntime as ort
     out = ort.InferenceSession(prefix + ".onnx", providers=["CPUExecutionProvider"]).run(None, {"imgs": x})[0]
     assert np.abs(out - ref).max() < 1e-4
 
 
-def test_infer_and_predict_scripts(trained, mini_root, tmp_path):
+def test_infer_and_predict_scripts(trained, exported, mini_root, tmp_path):
     """export -> infer.py (the export's config.yaml, class names, json results, benchmark; quiet: no ccache note,
     no pass names) and predict.py (the checkpoint's config.yaml)."""
     from datasets.mini import make_clip, write_video
     video = str(tmp_path / "v_MoveLeft_g01_c01.avi")
     write_video(make_clip(1, 24, np.random.RandomState(5)), video)
     weights = os.path.join(trained, "best_model", "model.pdparams")
-    r = run_script("export_model.py", "--model_path", weights, "--save_dir", str(tmp_path / "inf"))
-    assert r.returncode == 0 and "Model is saved in" in r.stdout, r.stderr[-2000:]
-    assert os.path.isfile(tmp_path / "inf" / "config.yaml")
+    assert os.path.isfile(os.path.join(exported, "config.yaml"))  # export_model.py (the exported fixture)
     frames = os.path.join(mini_root, "rawframes", "MoveUp", "v_MoveUp_g01_c01")
     results = str(tmp_path / "results.json")
-    r = run_script("infer.py", "--model_dir", str(tmp_path / "inf"), "--input_file", frames,
+    r = run_script("infer.py", "--model_dir", exported, "--input_file", frames, "--backend", "paddle",
                    "--enable_mkldnn", "True", "--save_results", results)
     assert r.returncode == 0, r.stderr[-2000:]
     assert f"Current video file: {frames}" in r.stdout and "\ttop-1 class name: " in r.stdout
@@ -68,7 +65,7 @@ def test_infer_and_predict_scripts(trained, mini_root, tmp_path):
     saved = json.load(open(results))
     assert saved["backend"] == "paddle" and saved["results"][0]["class_name"] in {"MoveRight", "MoveLeft",
                                                                                    "MoveDown", "MoveUp"}
-    r = run_script("infer.py", "--model_dir", str(tmp_path / "inf"), "--input_file", video,
+    r = run_script("infer.py", "--model_dir", exported, "--input_file", video,
                    "--enable_benchmark", "True", "--batch_size", "2")
     assert r.returncode == 0 and "inference_time(ms)" in r.stdout and "Current video file: " in r.stdout
     vis = str(tmp_path / "pred.png")
