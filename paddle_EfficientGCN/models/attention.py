@@ -20,16 +20,18 @@ class STJointAtt(nn.Layer):
 
     def forward(self, x):
         t, v = x.shape[2], x.shape[3]
-        # Means as average pools and the outer product as a K=1 matmul: the same values (a pool sums like a mean;
-        # a K=1 matmul is one product per element), but Paddle Inference's oneDNN mean over a non-last axis and its
-        # broadcasting multiply were the slowest ops of the export (1.5 of 2.3 s per sample under load, issue 14).
+        # Means as average pools and the outer product without broadcasting: the same values (a pool sums like a
+        # mean), but Paddle Inference's oneDNN mean over a non-last axis and its broadcasting multiply were the
+        # slowest ops of the export (1.5 of 2.3 s per sample under load, issue 14).
         x_t = F.avg_pool2d(x, [1, v])                                       # N, C, T, 1
         x_v = F.avg_pool2d(x, [t, 1]).transpose([0, 1, 3, 2])               # N, C, V, 1
         x_att = self.fcn(paddle.concat([x_t, x_v], axis=2))
         x_t, x_v = x_att[:, :, :-v], x_att[:, :, -v:]  # slices, not split: oneDNN's split fails here
         att_t = F.sigmoid(self.conv_t(x_t))                                 # N, C, T, 1
         att_v = F.sigmoid(self.conv_v(x_v.transpose([0, 1, 3, 2])))         # N, C, 1, V
-        return paddle.matmul(att_t, att_v)                                  # outer product: N, C, T, V
+        # outer product as a same-shape multiply (a broadcasting multiply is slow in oneDNN; a K=1 matmul was fast
+        # but not exact under oneDNN's fusions, 1e-5 on the softmax): N, C, T, V
+        return att_t.expand([-1, -1, t, v]) * att_v.expand([-1, -1, t, v])
 
 
 class AttentionLayer(nn.Layer):

@@ -53,9 +53,15 @@ class SpatialGraphConv(nn.Layer):
     def forward(self, x):
         x = self.gcn(x)
         _, kc, t, v = x.shape
-        x = x.reshape([-1, self.s_kernel_size, kc // self.s_kernel_size, t, v])
+        k = self.s_kernel_size
+        x = x.reshape([-1, k, kc // k, t, v])
         adj = self.A * self.edge if self.edge is not None else self.A
-        return paddle.einsum('nkctv,kvw->nctw', x, adj)
+        if paddle.in_dynamic_mode():  # dygraph (training): einsum is the faster kernel here
+            return paddle.einsum('nkctv,kvw->nctw', x, adj)
+        # export (to_static): the same contraction as one matmul over (k, v), bit-identical to the einsum (tested),
+        # ~15% faster in Paddle Inference with oneDNN and in ONNX Runtime (issue 14, bench/profile.md)
+        x = x.transpose([0, 2, 3, 1, 4]).reshape([-1, kc // k, t, k * v])
+        return paddle.matmul(x, adj.reshape([k * v, adj.shape[2]]))
 
 
 class SpatialGraphLayer(nn.Layer):

@@ -106,8 +106,8 @@ def test_bn_running_variance_follows_torch():
                                atol=1e-5)
 
 
-def test_st_joint_attention_pool_matmul_equals_mean_broadcast():
-    """STJointAtt's pools + K=1 matmul (the fast export, issue 14) give the official mean + broadcast product."""
+def test_st_joint_attention_pool_expand_equals_mean_broadcast():
+    """STJointAtt's pools + expanded multiply (the fast export, issue 14) give the official mean + broadcast product."""
     import paddle.nn.functional as F
 
     from models.attention import STJointAtt
@@ -121,3 +121,18 @@ def test_st_joint_attention_pool_matmul_equals_mean_broadcast():
     x_att = att.fcn(paddle.concat([x_t, x_v], axis=2))
     ref = F.sigmoid(att.conv_t(x_att[:, :, :-v])) * F.sigmoid(att.conv_v(x_att[:, :, -v:].transpose([0, 1, 3, 2])))
     np.testing.assert_allclose(att(x).numpy(), ref.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_graph_conv_export_matmul_is_bit_identical_to_einsum():
+    """SpatialGraphConv under to_static (the export) contracts (k, v) with one matmul: the same bits as the einsum."""
+    from models.graph import ntu_adjacency
+    from models.layers import SpatialGraphConv
+    paddle.seed(4)
+    layer = SpatialGraphConv(6, 16, 2, ntu_adjacency(max_hop=10), True, True)
+    layer.edge.set_value(paddle.rand(layer.edge.shape) + 0.5)
+    layer.eval()
+    x = paddle.randn([2, 6, 40, 25])
+    eager = layer(x)
+    static = paddle.jit.to_static(layer, input_spec=[paddle.static.InputSpec([None, 6, 40, 25], 'float32')],
+                                  full_graph=True)
+    np.testing.assert_array_equal(static(x).numpy(), eager.numpy())
