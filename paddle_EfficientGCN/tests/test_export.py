@@ -105,3 +105,18 @@ def test_raw_skeleton_inference_applies_the_config_transform(capsys, exported, t
     code, out, _ = cli(capsys, 'infer.py', '--model_dir', xsub, '--input_file', raw, '--config',
                        exported.root / 'xview.yaml', '--enable_mkldnn', 'False')
     assert code == 0 and top1(out)[0] == int(normalised.argmax())
+
+
+@pytest.mark.parametrize('backend', ['auto', 'paddle'])
+def test_predict_model_dir_matches_the_checkpoint(exported, capsys, tmp_path, backend):
+    """predict.py --model_dir runs the export (auto: ONNX Runtime, as infer.py) with the checkpoint's answer."""
+    raw = np.random.RandomState(5).randn(1, 3, exported.cfg['data_shape'][2], 25, 2).astype('float32')
+    np.save(tmp_path / 'one.npy', raw)
+    code, ref, err = cli(capsys, 'predict.py', '--input_file', tmp_path / 'one.npy', '--pretrained',
+                         exported.root / 'm.pdparams', '--config', exported.root / 'xview.yaml')
+    assert code == 0, err
+    code, out, err = cli(capsys, 'predict.py', '--input_file', tmp_path / 'one.npy', '--model_dir', exported.dir,
+                         '--backend', backend, '--save_vis', 'True', '--save_dir', tmp_path / 'vis')
+    assert code == 0, err
+    assert out.splitlines()[:2] == ref.splitlines()[:2]  # class, name and score to 4 decimals, the top-5
+    assert (tmp_path / 'vis' / 'one.png').exists()
