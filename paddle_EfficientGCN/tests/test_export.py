@@ -120,3 +120,15 @@ def test_predict_model_dir_matches_the_checkpoint(exported, capsys, tmp_path, ba
     assert code == 0, err
     assert out.splitlines()[:2] == ref.splitlines()[:2]  # class, name and score to 4 decimals, the top-5
     assert (tmp_path / 'vis' / 'one.png').exists()
+
+
+def test_test_model_dir_gives_the_checkpoint_metrics(exported, capsys, mini_root):
+    """test.py --model_dir evaluates the export (backend auto) with the checkpoint's metrics on the eval split."""
+    common = ('--dataset_root', mini_root, '--device', 'cpu', '--progress', 'False')
+    code, ref, err = cli(capsys, 'test.py', '--pretrained', exported.root / 'm.pdparams', '--config',
+                         exported.root / 'xview.yaml', *common)
+    assert code == 0, err
+    code, out, err = cli(capsys, 'test.py', '--model_dir', exported.dir, *common)
+    assert code == 0, err
+    line = [s for s in ref.splitlines() if s.startswith('[EVAL]')]
+    assert line and line == [s for s in out.splitlines() if s.startswith('[EVAL]')]

@@ -321,13 +321,15 @@ def _vdl(opts: RunOptions, rank: int):
     return LogWriter(os.path.join(opts.save_dir, 'vdl'))
 
 
-def test(cfg: Dict[str, Any], weights: str, batch_size: Optional[int] = None, num_workers: int = 0,
-         progress: bool = True) -> Tuple[Dict[str, Any], np.ndarray, GuardedDataset]:
+def test(cfg: Dict[str, Any], weights: Optional[str], batch_size: Optional[int] = None, num_workers: int = 0,
+         progress: bool = True, model=None) -> Tuple[Dict[str, Any], np.ndarray, GuardedDataset]:
     """Evaluate `weights` (a .pdparams or checkpoint directory; its class count must be the config's) on the
-    whole eval split: (metrics, logits [N, num_class], dataset). test.py and `main.py -e/-ex` run this."""
+    whole eval split: (metrics, logits [N, num_class], dataset). test.py and `main.py -e/-ex` run this. `model`
+    instead of weights: any callable with eval() (test.py --model_dir passes an exported model's predictor)."""
     dataset = build_dataset(cfg, 'eval')
-    model = build_model(cfg)
-    load_pretrained(model, weights, logger=_Quiet())
+    if model is None:
+        model = build_model(cfg)
+        load_pretrained(model, weights, logger=_Quiet())
     loader = eval_loader(dataset, batch_size or cfg['train']['eval_batch_size'], num_workers)
     metrics, scores = evaluate(model, loader, cfg['num_class'], progress, return_scores=True)
     return metrics, scores, dataset
