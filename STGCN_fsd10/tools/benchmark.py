@@ -544,10 +544,8 @@ def main(argv: List[str] = None) -> Dict:
             res["int8"] = measure_int8_quality(tmp)
     res["wall_s"] = round(time.time() - started, 1)
     res["conditions"] = (f"One run of tools/benchmark.py ({res['wall_s']:.0f} s), {platform.machine()}, "
-                         f"{os.cpu_count()} cores shared with other jobs (load average {load:.1f} at the start, "
-                         f"{os.getloadavg()[0]:.1f} at the end), paddle {paddle.__version__}; latency: median of "
-                         f"{args.repeats} runs after 2 warm-ups; train step: median of {args.train_repeats} steps "
-                         "after 2 warm-ups; random weights.")
+                         f"{machine_note(load)}; latency: median of {args.repeats} runs after 2 warm-ups; train "
+                         f"step: median of {args.train_repeats} steps after 2 warm-ups; random weights.")
     os.makedirs(args.out_dir, exist_ok=True)
     write_file_atomic(os.path.join(args.out_dir, "results.json"), res)
     render(res, args.out_dir, args.update_readme)
@@ -555,16 +553,20 @@ def main(argv: List[str] = None) -> Dict:
     return res
 
 
+def machine_note(load: float) -> str:
+    """Cores, the load average at the start (given) and now, Paddle's version: the conditions of a run."""
+    return (f"{os.cpu_count()} cores shared with other jobs (load average {load:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end), paddle {paddle.__version__}")
+
+
 def run_profile(cfg: dict, args, x: np.ndarray, window: int, batch: int, started: float, load: float) -> Dict:
     res = {"input": list(x.shape), "inference": profile_inference(cfg, x), "train_window": window,
            "train_batch": batch, "train_config": os.path.relpath(os.path.abspath(args.train_config), FOLDER),
            "train": measure_train(args.train_config, window, batch, args.train_repeats, args.torch_ref, True)}
     res["wall_s"] = round(time.time() - started, 1)
-    res["conditions"] = (f"One run of tools/benchmark.py --profile True ({res['wall_s']:.0f} s), {os.cpu_count()} "
-                         f"cores shared with other jobs (load average {load:.1f} at the start, "
-                         f"{os.getloadavg()[0]:.1f} at the end), paddle {paddle.__version__}, 1 thread; op times are "
-                         f"the mean of {PROFILE_RUNS} profiled runs after the warm-up, self time (nested ops not "
-                         "counted twice).")
+    res["conditions"] = (f"One run of tools/benchmark.py --profile True ({res['wall_s']:.0f} s), "
+                         f"{machine_note(load)}, 1 thread; op times are the mean of {PROFILE_RUNS} profiled runs "
+                         "after the warm-up, self time (nested ops not counted twice).")
     os.makedirs(args.out_dir, exist_ok=True)
     write_file_atomic(os.path.join(args.out_dir, "profile.json"), res)
     block = profile_markdown(res)
