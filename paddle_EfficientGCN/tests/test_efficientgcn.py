@@ -123,8 +123,8 @@ def test_st_joint_attention_pool_expand_equals_mean_broadcast():
     np.testing.assert_allclose(att(x).numpy(), ref.numpy(), rtol=1e-6, atol=1e-7)
 
 
-def test_graph_conv_export_matmul_is_bit_identical_to_einsum():
-    """SpatialGraphConv under to_static (the export) contracts (k, v) with one matmul: the same bits as the einsum."""
+def test_graph_conv_export_matmuls_equal_the_einsum():
+    """SpatialGraphConv under to_static (the export): per-partition matmuls summed give the einsum to float32 rounding."""
     from models.graph import ntu_adjacency
     from models.layers import SpatialGraphConv
     paddle.seed(4)
@@ -135,4 +135,4 @@ def test_graph_conv_export_matmul_is_bit_identical_to_einsum():
     eager = layer(x)
     static = paddle.jit.to_static(layer, input_spec=[paddle.static.InputSpec([None, 6, 40, 25], 'float32')],
                                   full_graph=True)
-    np.testing.assert_array_equal(static(x).numpy(), eager.numpy())
+    np.testing.assert_allclose(static(x).numpy(), eager.numpy(), rtol=1e-5, atol=1e-6)
