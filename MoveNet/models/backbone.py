@@ -13,7 +13,7 @@ class Backbone(nn.Layer):
         self.features3 = InvertedResidual(32, 64, 2, 6, 3)
         self.features4 = nn.Sequential(
             InvertedResidual(64, 96, 1, 6, 2), InvertedResidual(96, 160, 2, 6, 2), InvertedResidual(160, 320, 1, 6, 0),
-            conv_1x1_act(320, 1280), nn.Conv2D(1280, 64, 1, bias_attr=False), Upsample2x())
+            conv_1x1_act(320, 1280), nn.Conv2D(1280, 64, 1, bias_attr=False), Upsample2x(64))
         self.upsample2 = upsample(64, 32)
         self.upsample1 = upsample(32, 24)
         # 1x1 lateral connections of the FPN

@@ -1,7 +1,9 @@
 """Building blocks of movenet.pytorch's MobileNetV2 + FPN, with its Sequential indices kept so that the
 state-dict keys match the torch checkpoints one to one."""
+import numpy as np
 import paddle
 import paddle.nn as nn
+import paddle.nn.functional as F
 
 
 class BatchNorm2D(nn.BatchNorm2D):
@@ -52,7 +54,22 @@ class Upsample2x(nn.Layer):
 
     F.interpolate(bilinear) breaks oneDNN PIR inference and paddle2onnx in Paddle 3.3; along each axis the
     x2 case reduces to even = 0.25*prev + 0.75*x and odd = 0.75*x + 0.25*next (edges repeated), interleaved.
+
+    Deployment form (`conv_form = True`, set by utils/export.py before tracing, needs `channels`): the same sums as
+    one depthwise transposed convolution, stride 2, of the edge-padded input with the 4x4 kernel
+    outer([.25, .75, .75, .25]) (each tap is a product of the 1-D weights, all exact in float32). Paddle Inference
+    (oneDNN) runs it as one kernel instead of ~20 slice/scale/add/concat/stack ops (tools/benchmark.py --profile
+    True); the kernel is a non-persistable buffer, so checkpoints do not change.
     """
+
+    def __init__(self, channels: int = 0):
+        super().__init__()
+        self.channels = channels
+        self.conv_form = False
+        if channels:
+            w = np.array([0.25, 0.75, 0.75, 0.25], dtype=np.float32)
+            self.register_buffer('kernel', paddle.to_tensor(np.tile(np.outer(w, w)[None, None], (channels, 1, 1, 1))),
+                                 persistable=False)
 
     @staticmethod
     def _axis(x: paddle.Tensor, axis: int) -> paddle.Tensor:
@@ -66,13 +83,17 @@ class Upsample2x(nn.Layer):
         return paddle.stack([even, odd], axis=axis + 1).flatten(start_axis=axis, stop_axis=axis + 1)
 
     def forward(self, x: paddle.Tensor) -> paddle.Tensor:
+        if self.conv_form and self.channels:
+            # padded index i+1 holds x[i]; padding 3 = 1 (bilinear taps) + 2 (the edge row, stride 2)
+            return F.conv2d_transpose(F.pad(x, [1, 1, 1, 1], mode='replicate'), self.kernel.astype(x.dtype),
+                                      stride=2, padding=3, groups=self.channels)
         return self._axis(self._axis(x, 2), 3)
 
 
 def upsample(inp: int, oup: int) -> nn.Sequential:
     """FPN top-down step: biased dw3x3 + ReLU, conv_1x1_act, then x2 bilinear."""
     return nn.Sequential(nn.Conv2D(inp, inp, 3, 1, 1, groups=inp), nn.ReLU(), conv_1x1_act(inp, oup),
-                         Upsample2x())
+                         Upsample2x(oup))
 
 
 class InvertedResidual(nn.Layer):

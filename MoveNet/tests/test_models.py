@@ -44,6 +44,22 @@ def test_upsample2x_equals_bilinear():
     assert float((Upsample2x()(x) - ref).abs().max()) < 1e-5
 
 
+def test_upsample2x_conv_form_equals_elementwise_form():
+    """The export's form (one depthwise transposed conv of the edge-padded input) gives the same values to float32
+    rounding, float32 and float64, odd and even sizes; its kernel is not in the state dict."""
+    for dtype, tol in (('float32', 2e-6), ('float64', 1e-12)):
+        x = paddle.randn([2, 3, 5, 7]).astype(dtype) * 4
+        up = Upsample2x(3)
+        ref = up(x)
+        up.conv_form = True
+        out = up(x)
+        assert out.shape == ref.shape == [2, 3, 10, 14]
+        assert float((out - ref).abs().max()) < tol
+        assert float((out - F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)).abs().max()) < tol
+    assert 'kernel' not in Upsample2x(3).state_dict() and len(MoveNet().state_dict()) == len(
+        [k for k in MoveNet().state_dict() if not k.endswith('kernel')])
+
+
 def test_inverted_residual_adds_blocks_and_uses_input_expansion():
     ir = InvertedResidual(24, 32, 2, 6, 2)
     assert len(ir.conv2) == 2
