@@ -40,6 +40,9 @@ def parse_args(argv=None):
     p.add_argument("--num_workers", type=int, default=0)
     p.add_argument("--device", choices=["cpu", "gpu"], default=None)
     p.add_argument("--amp", type=str2bool, default=False, help="float16 autocast (GPU only)")
+    p.add_argument("--to_static", type=str2bool, default=True,
+                   help="train through paddle.jit.to_static (one card, no --amp): same loss curve, 1.4-2.9x faster "
+                        "steps on CPU (bench/results.json); False: dygraph")
     p.add_argument("--use_vdl", type=str2bool, default=False, help="VisualDL scalars in <save_dir>/vdl")
     p.add_argument("--eval_interval", type=int, default=None, help="epochs between evaluations (config: 1)")
     p.add_argument("--split", type=int, choices=[1, 2, 3], default=None, help="UCF-101/HMDB split k: "
@@ -59,6 +62,18 @@ def config_overrides(args) -> dict:
             "data.train_split": split and f"train{split}", "data.test_split": split and f"test{split}",
             "train.label_smoothing": args.label_smoothing, "model.fc_lr_mult": args.fc_lr_mult,
             "train.precise_bn_iters": args.precise_bn_iters}
+
+
+class StaticForward(paddle.nn.Layer):
+    """model's forward behind its own layer, for paddle.jit.to_static: the model itself (evaluated, saved,
+    exported) keeps its dygraph forward; the parameters are the same tensors."""
+
+    def __init__(self, model: paddle.nn.Layer) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x)
 
 
 def setup(args) -> tuple:
@@ -86,7 +101,12 @@ def setup(args) -> tuple:
     if args.resume:
         resume(run, args.resume)
         notes.append(f"resumed from {args.resume} after epoch {run.epoch}")
-    run.net = paddle.DataParallel(model) if world > 1 else model
+    if world > 1:
+        run.net = paddle.DataParallel(model)
+    elif args.to_static and not args.amp:  # the training forward only: evaluation and PreciseBN stay dygraph
+        run.net = paddle.jit.to_static(StaticForward(model), full_graph=True)
+    else:
+        run.net = model
     run.scaler = paddle.amp.GradScaler() if args.amp else None
     return cfg, run, train_loader, val_loader, notes
 

@@ -34,13 +34,17 @@ def class_pose(label: int, t: np.ndarray) -> np.ndarray:
         pose[:, [7, 9], 0] = [0.80, 0.95]
         pose[:, [8, 10], 0] = [0.20, 0.05]
         pose[:, 7:11, 1] = 0.25
-    elif label == 2:  # right wrist waves left-right above the shoulder
-        pose[:, 8, 1], pose[:, 10, 1] = 0.15, 0.0
-        pose[:, 10, 0] = 0.30 + 0.12 * np.sin(2 * np.pi * 2 * t)
-    else:  # squat: hips and knees drop, knees spread
+    elif label == 2:  # right elbow out at shoulder height, the forearm up, its wrist waving left-right
+        pose[:, 8] = [0.18, 0.25]
+        pose[:, 10, 1] = 0.05
+        pose[:, 10, 0] = 0.18 + 0.12 * np.sin(2 * np.pi * 2 * t)
+    else:  # deep squat, hands together in front of the chest: hips drop, knees spread wide, feet apart
         pose[:, 11:13, 1] = 0.72
-        pose[:, [13, 14], 0] = [0.72, 0.28]
-        pose[:, 13:15, 1] = 0.82
+        pose[:, [13, 14], 0] = [0.82, 0.18]
+        pose[:, 13:15, 1] = 0.80
+        pose[:, [15, 16], 0] = [0.68, 0.32]
+        pose[:, [7, 8]] = [[0.60, 0.33], [0.40, 0.33]]
+        pose[:, [9, 10]] = [[0.53, 0.30], [0.47, 0.30]]
         pose[:, :11, 1] += 0.17
     return pose
 
@@ -84,6 +88,24 @@ def make_infer_set(num_videos: int, num_classes: int = 4, seed: int = 1) -> list
     rng = np.random.RandomState(seed)
     return [make_video(rng, i % num_classes, 100 + i, int(rng.randint(5, 41)), 1 + int(rng.rand() < 0.3))
             for i in range(num_videos)]
+
+
+def write_stick_video(path: str, frames: int, size=(320, 240), fps: float = 25.0, x0: int = 60, dx: int = 1) -> str:
+    """An mp4 of a light stick figure (head, body, two legs) walking right by `dx` px a frame on grey: the video
+    demo's input in tests/test_video_to_pose.py and tools/benchmark.py (needs opencv)."""
+    import cv2
+    w, h = size
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for t in range(frames):
+        img = np.full((h, w, 3), 90, np.uint8)
+        cx = x0 + dx * t
+        cv2.circle(img, (cx, 60), 12, (230, 230, 230), -1)
+        cv2.line(img, (cx, 72), (cx, 150), (230, 230, 230), 5)
+        cv2.line(img, (cx, 150), (cx - 20, 210), (230, 230, 230), 5)
+        cv2.line(img, (cx, 150), (cx + 20, 210), (230, 230, 230), 5)
+        writer.write(img)
+    writer.release()
+    return str(path)
 
 
 def _dump(obj, path: str) -> None:

@@ -29,7 +29,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from utils import UserError
+from utils import UserError, show_progress
 
 NUM_JOINTS = 17
 MIN_CROP_KEYPOINT_SCORE = 0.2  # the tutorial's MIN_CROP_KEYPOINT_SCORE
@@ -258,7 +258,7 @@ def track_video(path: str, model: PoseModel, progress: bool = True) -> tuple:
     kps_all, crops = [], []
     crop, shape = None, None
     bar = tqdm(total=total or None, desc="pose", unit="frame", leave=False,
-               disable=not progress or (0 < total < 100))
+               disable=not progress or (0 < total < 100) or not show_progress())
     try:
         for frame in read_frames(path):
             h, w = frame.shape[:2]

@@ -18,7 +18,9 @@ class BatchNorm3d(nn.BatchNorm3D):
     """BN3d whose running variance follows torch.nn.BatchNorm3d, i.e. mmcv's BN3d in mmaction2: in training the
     running variance moves towards the UNBIASED batch variance (x n / (n - 1), n = N*T*H*W). Paddle's own update
     uses the biased one (checked on Paddle 3.3: 0.9 * old + 0.1 * var_biased), 1 / (n - 1) smaller. The batch
-    normalisation itself (biased variance) and evaluation are Paddle's, unchanged."""
+    normalisation itself (biased variance) and evaluation are Paddle's, unchanged. In dygraph the correction is
+    written with Tensor.set_value, under paddle.jit.to_static with paddle.assign(..., output=) (a static graph has no
+    set_value): static training gives the same loss curve and running statistics (tests/test_to_static.py)."""
 
     def forward(self, x: paddle.Tensor) -> paddle.Tensor:
         if not self.training or self._use_global_stats:
@@ -30,7 +32,11 @@ class BatchNorm3d(nn.BatchNorm3D):
         out = super().forward(x)
         if n > 1:  # Paddle wrote m * old + (1 - m) * v_b; add (1 - m) * v_b / (n - 1)
             with paddle.no_grad():
-                self._variance.set_value(self._variance + (self._variance - self._momentum * old) / (n - 1))
+                new = self._variance + (self._variance - self._momentum * old) / (n - 1)
+                if paddle.in_dynamic_mode():  # set_value: no version bump on a tensor batch_norm's grad holds
+                    self._variance.set_value(new)
+                else:  # paddle.jit.to_static: an assign op into the buffer
+                    paddle.assign(new, output=self._variance)
         return out
 
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import LITE, ROOT, cli, one_error_line, run_script, script
 
+from datasets.mini import write_stick_video
 from datasets.pose_dataset import load_videos, video_views
 from datasets.transforms import build_pipeline
 from datasets.video_pose import crop_and_resize, init_crop_region, to_frame_pixels
@@ -57,18 +58,7 @@ def export_stand_in(out, units) -> str:
 
 def write_video(path, frames: int = 24, size=(320, 240)) -> str:
     """A short synthetic clip: a stick figure walking right on grey (mp4v)."""
-    import cv2
-    w, h = size
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 12.0, (w, h))
-    for t in range(frames):
-        img = np.full((h, w, 3), 90, np.uint8)
-        cx = 100 + 3 * t
-        cv2.circle(img, (cx, 60), 12, (230, 230, 230), -1)
-        cv2.line(img, (cx, 72), (cx, 150), (230, 230, 230), 5)
-        cv2.line(img, (cx, 150), (cx - 20, 210), (230, 230, 230), 5)
-        cv2.line(img, (cx, 150), (cx + 20, 210), (230, 230, 230), 5)
-        writer.write(img)
-    writer.release()
+    write_stick_video(path, frames, size, fps=12.0, x0=100, dx=3)
     assert os.path.getsize(path) > 0
     return str(path)
 

@@ -51,6 +51,16 @@ def run_main(main: Callable[[], None]) -> None:
         sys.exit(2)
 
 
+def show_progress() -> bool:
+    """tqdm bars only for a person watching: on when stderr is a terminal (a shell, a notebook's `!python` cell,
+    which runs in a pty), off when it is a file or pipe (TIPC and CI logs, `> train.log`), where the log lines every
+    --log_iters say the same. POSEC3D_PROGRESS=1 / 0 forces them on / off."""
+    forced = os.environ.get("POSEC3D_PROGRESS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return sys.stderr.isatty()
+
+
 def str2bool(v) -> bool:
     if isinstance(v, bool):
         return v

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from datasets.pose_dataset import build_dataset
 from models.recognizer3d import average_views
-from utils import UserError
+from utils import UserError, show_progress
 from utils.atomic_io import save_dir_atomic
 from utils.checkpoint import optimizer_state_by_structure, optimizer_state_for, read_resume, rng_state, set_rng_state
 from utils.config import CONFIG_NAME
@@ -133,7 +133,7 @@ def train_one_epoch(run: Run, loader: paddle.io.DataLoader, epoch: int) -> None:
     costs, tic = [0.0, 0.0], time.time()
     steps = len(loader)
     for step, (imgs, labels) in enumerate(tqdm(guarded(loader), total=steps, desc=f"epoch {epoch}", leave=False,
-                                               disable=not run.rank0), 1):
+                                               disable=not (run.rank0 and show_progress())), 1):
         costs[0] += time.time() - tic
         imgs = imgs.reshape([-1, *imgs.shape[2:]])
         with paddle.amp.auto_cast(enable=amp):
@@ -189,7 +189,8 @@ def predict_scores(model: Optional[paddle.nn.Layer], loader: paddle.io.DataLoade
         model.eval()
     scores, labels, data_s, model_s = [], [], 0.0, 0.0
     tic = time.perf_counter()
-    for imgs, label in tqdm(guarded(loader), total=len(loader), desc=desc, leave=False):
+    for imgs, label in tqdm(guarded(loader), total=len(loader), desc=desc, leave=False,
+                             disable=not show_progress()):
         start = time.perf_counter()
         data_s += start - tic
         views = imgs.shape[1]
