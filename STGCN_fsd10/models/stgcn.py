@@ -53,8 +53,16 @@ class ConvTemporalGraphical(nn.Layer):
     def forward(self, x: paddle.Tensor, A: paddle.Tensor) -> paddle.Tensor:
         x = self.conv(x)  # [N, K*C, T, V]; T may be dynamic (-1) in an exported graph
         kc, v = x.shape[1], x.shape[3]
-        x = x.reshape([0, self.kernel_size, kc // self.kernel_size, -1, v])
-        return paddle.einsum("nkctv,kvw->nctw", x, A)
+        c = kc // self.kernel_size
+        if paddle.in_dynamic_mode():  # dygraph (training): the official einsum
+            return paddle.einsum("nkctv,kvw->nctw", x.reshape([0, self.kernel_size, c, -1, v]), A)
+        # static graph (export, to_static): one [T, V] x [V, W] matmul per partition on its channel slice, summed.
+        # The einsum's values to float32 rounding (tests/test_stgcn.py), without the 5-D reshape that makes oneDNN
+        # reorder out of its blocked layout before the einsum and the BatchNorm after it (issue 14, bench/profile.md)
+        out = paddle.matmul(x[:, :c], A[0])
+        for k in range(1, self.kernel_size):
+            out = out + paddle.matmul(x[:, k * c:(k + 1) * c], A[k])
+        return out
 
 
 class STGCNBlock(nn.Layer):

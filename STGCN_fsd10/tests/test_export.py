@@ -9,7 +9,7 @@ import numpy as np
 import paddle
 import paddle.nn.functional as F
 import pytest
-from conftest import load_script, quiet, run_script
+from conftest import load_script, model_cfg, quiet, run_script
 
 from datasets.mini import CLASS_NAMES
 from models import build_model
@@ -172,3 +172,30 @@ def test_bf16_only_with_cpu_support(exported, trained, capsys, monkeypatch):
     line = user_error_line(infer.main, [f"--model_dir={model_dir}", f"--input_file={sample}", "--precision=bf16"],
                            capsys)
     assert "neither avx512_bf16 nor amx_bf16" in line
+
+
+def test_folded_graph_bn_equals_the_model():
+    """utils/export.fold_graph_bn (tcn.0's BatchNorm folded into the graph conv, the exported form) against the
+    unfolded eval model of models/stgcn.py, with non-trivial running statistics: the same outputs to float32
+    rounding, in dygraph and as a static graph."""
+    from utils.export import ChannelShift, fold_graph_bn
+    paddle.seed(1)
+    model = build_model(model_cfg(num_classes=7))
+    rng = np.random.RandomState(0)
+    for block in model.backbone.st_gcn_networks:
+        bn = block.tcn[0]
+        c = bn.weight.shape[0]
+        bn._mean.set_value(rng.uniform(-0.5, 0.5, c).astype("float32"))
+        bn._variance.set_value(rng.uniform(0.2, 3, c).astype("float32"))
+        bn.bias.set_value(rng.uniform(-0.5, 0.5, c).astype("float32"))
+    model.eval()
+    x = paddle.to_tensor(rng.uniform(-1, 1, (2, 2, 30, 25, 1)).astype("float32"))
+    with paddle.no_grad():
+        ref = model(x).numpy()
+        fold_graph_bn(model.backbone)
+        assert all(isinstance(b.tcn[0], ChannelShift) for b in model.backbone.st_gcn_networks)
+        folded = model(x).numpy()
+        static = paddle.jit.to_static(model, full_graph=True)(x).numpy()
+    tol = 1e-5 * np.abs(ref).max()
+    assert np.abs(folded - ref).max() <= tol
+    assert np.abs(static - ref).max() <= tol

@@ -87,3 +87,28 @@ def test_fast_bias_conv_is_exact(monkeypatch):
     conv = Conv2D(3, 6, (3, 1), padding=(1, 0))
     x = paddle.randn([2, 3, 5, 4])
     assert np.array_equal(conv(x).numpy(), paddle.nn.Conv2D.forward(conv, x).numpy())
+
+
+def test_static_graph_conv_equals_einsum():
+    """The exported graph conv (per-partition matmuls on channel slices, summed) against the dygraph einsum
+    "nkctv,kvw->nctw" of PaddleVideo backbones/stgcn.py ConvTemporalGraphical.forward: the same values to float32
+    rounding, for the spatial strategy's K = 3 and a dynamic time axis; the whole exported model too."""
+    import numpy as np
+
+    from models.stgcn import ConvTemporalGraphical
+    paddle.seed(0)
+    gcn = ConvTemporalGraphical(8, 16, 3)
+    A = paddle.rand([3, 25, 25])
+    x = paddle.randn([2, 8, 11, 25])
+    static = paddle.jit.to_static(gcn, full_graph=True, input_spec=[
+        paddle.static.InputSpec([None, 8, None, 25], "float32"), paddle.static.InputSpec([3, 25, 25], "float32")])
+    with paddle.no_grad():  # inference, as exported (no backward program)
+        eager = gcn(x, A).numpy()
+        assert np.abs(static(x, A).numpy() - eager).max() <= 1e-5 * np.abs(eager).max()
+    model = build_model(model_cfg(num_classes=30))
+    model.eval()
+    x = paddle.randn([1, 2, 20, 25, 1])
+    with paddle.no_grad():
+        eager = model(x).numpy()
+        static = paddle.jit.to_static(model, full_graph=True)(x).numpy()
+    assert np.abs(static - eager).max() <= 1e-4

@@ -555,7 +555,7 @@ def main(argv: List[str] = None) -> Dict:
 
 def machine_note(load: float) -> str:
     """Cores, the load average at the start (given) and now, Paddle's version: the conditions of a run."""
-    return (f"{os.cpu_count()} cores shared with other jobs (load average {load:.1f} at the start, "
+    return (f"{os.cpu_count()} cores (load average {load:.1f} at the start, "
             f"{os.getloadavg()[0]:.1f} at the end), paddle {paddle.__version__}")
 
 
