@@ -3,7 +3,7 @@ import paddle
 import paddle.nn as nn
 import paddle.nn.functional as F
 
-from models.layers import BatchNorm2D
+from models.layers import BatchNorm2D, Conv2D
 
 
 class STJointAtt(nn.Layer):
@@ -13,10 +13,10 @@ class STJointAtt(nn.Layer):
     def __init__(self, channel: int, reduct_ratio: int, bias: bool):
         super().__init__()
         inner = channel // reduct_ratio
-        self.fcn = nn.Sequential(nn.Conv2D(channel, inner, 1, bias_attr=None if bias else False),
+        self.fcn = nn.Sequential(Conv2D(channel, inner, 1, bias_attr=None if bias else False),
                                  BatchNorm2D(inner), nn.Hardswish())
-        self.conv_t = nn.Conv2D(inner, channel, 1)
-        self.conv_v = nn.Conv2D(inner, channel, 1)
+        self.conv_t = Conv2D(inner, channel, 1)
+        self.conv_v = Conv2D(inner, channel, 1)
 
     def forward(self, x):
         t, v = x.shape[2], x.shape[3]

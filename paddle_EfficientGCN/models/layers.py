@@ -6,6 +6,7 @@ that its checkpoints convert by name.
 import numpy as np
 import paddle
 import paddle.nn as nn
+import paddle.nn.functional as F
 
 
 class BatchNorm2D(nn.BatchNorm2D):
@@ -27,11 +28,31 @@ class BatchNorm2D(nn.BatchNorm2D):
         return out
 
 
+class Conv2D(nn.Conv2D):
+    """nn.Conv2D whose eager (dygraph) bias add broadcasts the bias as [C, 1, 1] instead of [1, C, 1, 1].
+
+    Paddle 3.3's CPU broadcast add of a [1, C, 1, 1] bias to [N, C, T, V] (nn.Conv2D's own) and its gradient were
+    the largest cost of a train step here (34 %, bench/profile.md); the [C, 1, 1] add does the same float additions
+    (bit-identical output, tests/test_layers.py) many times faster. Static graphs (export, to_static) keep
+    nn.Conv2D's formulation, which oneDNN fuses into the conv. Parameters and their names are nn.Conv2D's.
+    """
+
+    def forward(self, x):
+        if not paddle.in_dynamic_mode() or self.bias is None or self._padding_mode != 'zeros' or \
+                self._data_format != 'NCHW':
+            return super().forward(x)
+        out = F.conv._conv_nd(x, self.weight, bias=None, stride=self._stride, padding=self._updated_padding,
+                              padding_algorithm=self._padding_algorithm, dilation=self._dilation,
+                              groups=self._groups, data_format=self._data_format, channel_dim=self._channel_dim,
+                              op_type=self._op_type, use_cudnn=self._use_cudnn)
+        return out + self.bias.reshape([-1, 1, 1])
+
+
 def conv_bn(in_channel: int, out_channel: int, kernel=1, stride=1, padding=0, groups: int = 1,
             bias: bool = True) -> nn.Sequential:
     """Conv2D + BatchNorm2D, named .0 / .1 like torch's nn.Sequential."""
     return nn.Sequential(
-        nn.Conv2D(in_channel, out_channel, kernel, stride, padding, groups=groups, bias_attr=None if bias else False),
+        Conv2D(in_channel, out_channel, kernel, stride, padding, groups=groups, bias_attr=None if bias else False),
         BatchNorm2D(out_channel))
 
 
@@ -42,7 +63,7 @@ class SpatialGraphConv(nn.Layer):
                  bias: bool = True, edge: bool = True):
         super().__init__()
         self.s_kernel_size = max_graph_distance + 1
-        self.gcn = nn.Conv2D(in_channel, out_channel * self.s_kernel_size, 1, bias_attr=None if bias else False)
+        self.gcn = Conv2D(in_channel, out_channel * self.s_kernel_size, 1, bias_attr=None if bias else False)
         a = np.asarray(A[:self.s_kernel_size], dtype=np.float32)
         # A is a frozen parameter (not a buffer) so that it sits in the state dict like the official one.
         self.A = self.create_parameter(a.shape, attr=paddle.ParamAttr(trainable=False),
@@ -92,7 +113,7 @@ class TemporalBasicLayer(nn.Layer):
     def __init__(self, channel: int, temporal_window_size: int, act: nn.Layer, bias: bool, stride: int = 1):
         super().__init__()
         pad = (temporal_window_size - 1) // 2
-        self.conv = nn.Conv2D(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
+        self.conv = Conv2D(channel, channel, (temporal_window_size, 1), (stride, 1), (pad, 0),
                               bias_attr=None if bias else False)
         self.bn = BatchNorm2D(channel)
         self.residual = temporal_residual(channel, stride, bias)

@@ -335,7 +335,7 @@ def main(argv=None) -> None:
     cfg['data_shape'][2] = cfg['dataset_args']['num_frame'] = args.frames
     if args.profile:
         return write_profile(op_profile(cfg, args.runs), args.out_dir, args.update_readme)
-    start = time.perf_counter()
+    start, load = time.perf_counter(), os.getloadavg()[0]
     lite = args.lite_config
     sizes = size_table(cfg)
     with tempfile.TemporaryDirectory() as work:
@@ -346,11 +346,12 @@ def main(argv=None) -> None:
                    'latency_ms': latency(cfg, args, root, args.torch_ref),
                    'train_step': train_steps(args), 'data': data_rate(lite, root),
                    'int8': int8_quality(lite, root, work), 'sizes': sizes,
-                   'conditions': f'{os.cpu_count()}-core CPU shared with other jobs, batch 1, median of {args.runs} '
-                                 'runs after 2 warm-up, all paths in one process run side by side; train step: one '
+                   'conditions': f'{os.cpu_count()}-core CPU, load average {load:.1f} at the start, batch 1, median '
+                                 f'of {args.runs} runs after 2 warm-up, all paths in one process run side by side; train step: one '
                                  'process per path, 1 thread, lite config batch; paddle_to_static not offered'}
         results['wall_s'] = round(time.perf_counter() - start, 1)
-        results['conditions'] += f'; whole benchmark {results["wall_s"]:.0f} s'
+        results['conditions'] += f'; load average {os.getloadavg()[0]:.1f} at the end; whole benchmark ' \
+                                 f'{results["wall_s"]:.0f} s'
     write_report(results, args.out_dir, args.update_readme)
 
 
