@@ -78,6 +78,14 @@ def median_ms(fn, warmup: int, repeat: int) -> float:
 
 
 def rss_mb() -> float:
+    """This process's peak RSS: /proc/self/status VmHWM (ru_maxrss keeps the parent's peak across fork + exec)."""
+    try:
+        with open("/proc/self/status", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -164,19 +172,32 @@ def lite_train_steps(torch_ref) -> tuple:
     return b, pstep, tstep
 
 
-def train_step(args, torch_ref) -> dict:
-    """Samples/s of one training step at the lite batch, Paddle dygraph and torch_ref, same input."""
-    if torch_ref is not None:
-        import torch
-        torch.set_num_threads(max(args.threads))
-    b, pstep, tstep = lite_train_steps(torch_ref)
+def train_step(args) -> dict:
+    """Samples/s of one training step at the lite batch, Paddle dygraph and torch_ref, same input: each path in its
+    own process at 1 thread (OMP_NUM_THREADS=1, like the other folders), so each peak RSS is that path's alone."""
+    import subprocess
     out = {}
-    for name, step in (("paddle", pstep), ("torch", tstep)):
-        if step is not None:
-            ms = median_ms(step, 1, args.train_repeat)
-            out[name] = {"batch": b, "samples_per_s": round(b * 1000 / ms, 2), "peak_rss_mb": rss_mb()}
+    for name in ("paddle", "torch"):
+        if name == "torch" and not args.torch_ref:
+            continue
+        cmd = [sys.executable, os.path.abspath(__file__), "--_train_child", name, "--train_repeat",
+               str(args.train_repeat)] + (["--torch_ref", args.torch_ref] if args.torch_ref else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+        lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
+        out[name] = json.loads(lines[-1]) if proc.returncode == 0 and lines else {"error": proc.stderr[-300:]}
     print(f"train step: {out}", flush=True)
     return out
+
+
+def train_child(path: str, torch_ref, repeat: int) -> dict:
+    """One path of train_step, in this (child) process: median step time after one warm-up step."""
+    if torch_ref is not None:
+        import torch
+        torch.set_num_threads(1)
+    b, pstep, tstep = lite_train_steps(torch_ref)
+    ms = median_ms(pstep if path == "paddle" else tstep, 1, repeat)
+    return {"batch": b, "threads": 1, "samples_per_s": round(b * 1000 / ms, 2), "ms_per_step": round(ms, 1),
+            "peak_rss_mb": rss_mb()}
 
 
 def data_pipeline(lat: dict, train: dict, threads: list) -> dict:
@@ -308,6 +329,10 @@ def profile_train(torch_ref) -> dict:
     import re
 
     import paddle.profiler as profiler
+    paddle.base.core.set_num_threads(1)  # both at 1 thread, as in train_step
+    if torch_ref is not None:
+        import torch
+        torch.set_num_threads(1)
     _, pstep, tstep = lite_train_steps(torch_ref)
     pstep()
     out = {"steps": 3}
@@ -326,7 +351,6 @@ def profile_train(torch_ref) -> dict:
             ops[op] = ops.get(op, 0.0) + e.get("dur", 0) / 1000
     out["paddle_dygraph"] = _top(ops, 3)
     if tstep is not None:
-        import torch
         tstep()
         with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as tp:
             for _ in range(3):
@@ -340,7 +364,7 @@ def profile_markdown(pr: dict, conditions: str) -> str:
     for title, key_a, key_b, note in (
             (f"Inference, batch 1, 1 thread, same export, {pr['inference']['runs']} runs after the first",
              ("paddle_inference_onednn", pr["inference"]), ("onnxruntime", pr["inference"]), "ms per run"),
-            ("Training step at the lite batch, 3 steps after 1 warm-up", ("paddle_dygraph", pr["train"]),
+            ("Training step at the lite batch, 1 thread, 3 steps after 1 warm-up", ("paddle_dygraph", pr["train"]),
              ("torch", pr["train"]), "ms per step")):
         a, b = key_a[1].get(key_a[0], []), key_b[1].get(key_b[0], [])
         lines += [f"{title} ({note}, share of the profiled total):", "",
@@ -426,11 +450,13 @@ def main() -> None:
     p.add_argument("--train_repeat", type=int, default=5)
     p.add_argument("--quality_dir", default=None, help="export dir of a trained model for the int8 agreement")
     p.add_argument("--quality_data", default=None, help="clips for the int8 agreement (infer.py --input_file)")
-    p.add_argument("--conditions", default="shared 2-core CPU machine, other jobs running")
+    p.add_argument("--conditions",
+                   default=f"{os.cpu_count()}-core CPU, load average {os.getloadavg()[0]:.1f} at the start")
     p.add_argument("--update_readme", type=str2bool, default=False)
     p.add_argument("--profile", type=str2bool, default=False,
                    help="per-operator profile of inference (Paddle Inference oneDNN vs ONNX Runtime) and of the "
                         "training step (Paddle vs torch): bench/profile.md (+ the README profile block)")
+    p.add_argument("--_train_child", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
     started = time.perf_counter()
     paddle.set_device("cpu")
@@ -438,6 +464,9 @@ def main() -> None:
     if args.torch_ref:
         sys.path.insert(0, os.path.dirname(os.path.abspath(args.torch_ref)))
         from torch_ref import build_mvfnet as torch_ref
+    if args._train_child:
+        print(json.dumps(train_child(args._train_child, torch_ref, args.train_repeat)))
+        return
     cfg = bench_cfg(args.segments, args.side)
     torch_model = torch_ref(cfg["model"]["num_classes"], args.segments).eval() if torch_ref else None
     with tempfile.TemporaryDirectory(prefix="mvf_bench_") as tmp:
@@ -445,7 +474,7 @@ def main() -> None:
         if args.profile:
             x = np.random.RandomState(0).randn(1, args.segments, 3, args.side, args.side).astype("float32")
             prof = {"inference": profile_inference(tmp, x, args.repeat)}
-    train = train_step(args, torch_ref)
+    train = train_step(args)
     result = {"model": "MVF", "input": f"1 clip x {args.segments} frames x {args.side}x{args.side}, batch 1",
               "threads": args.threads, "params": params, "gflops": round(flops / 1e9, 3), "latency_ms": lat,
               "train_step": train, "data": data_pipeline(lat, train, args.threads), "int8": int8_quality(args)}
