@@ -486,7 +486,8 @@ def main() -> None:
     parser.add_argument('--update_readme', default='False', choices=['True', 'False'])
     parser.add_argument('--profile', default='False', choices=['True', 'False'],
                         help='per-operator profile instead of the bench: bench/profile.md (+ README profile block)')
-    parser.add_argument('--conditions', default='shared 2-core CPU machine under load from other jobs',
+    parser.add_argument('--conditions',
+                        default=f'{os.cpu_count()}-core CPU, load average {os.getloadavg()[0]:.1f} at the start',
                         help='what the machine was doing (written into the report)')
     parser.add_argument('--train_worker', default=None, choices=['paddle', 'torch'], help=argparse.SUPPRESS)
     parser.add_argument('--batch_file', default=None, help=argparse.SUPPRESS)
@@ -537,7 +538,7 @@ def main() -> None:
             'conditions': f'{args.conditions}; median of {args.runs} runs after {args.warmup}, untrained weights, '
                           'network only; same process, the paths one after another per thread count'}
     data['wall_s'] = round(time.perf_counter() - wall, 1)
-    data['conditions'] += f'; bench wall time {data["wall_s"]:.0f} s'
+    data['conditions'] += f'; load average {os.getloadavg()[0]:.1f} at the end; bench wall time {data["wall_s"]:.0f} s'
     write_out(out_dir, 'results.json', json.dumps(data, indent=1) + '\n')
     text = table(data)
     write_out(out_dir, 'results.md', text)
