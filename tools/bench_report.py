@@ -46,7 +46,8 @@ def train_table(results: dict) -> list:
         for key, _ in TRAIN:
             sps = train.get(key, {}).get("samples_per_s")
             cells.append("–" if sps is None else f"{sps:.1f}" + (f" ({ref / sps:.2f}×)" if ref and key != "torch" else ""))
-        batch = next((v.get("batch") for v in train.values() if isinstance(v, dict) and v.get("batch")), "")
+        batch = train.get("batch_size") or next(  # MoveNet stores one batch_size; the others one batch per path
+            (v.get("batch") for v in train.values() if isinstance(v, dict) and v.get("batch")), "")
         rss = " / ".join("–" if train.get(k, {}).get("peak_rss_mb") is None else f"{train[k]['peak_rss_mb']:.0f}"
                          for k in ("paddle", "torch"))
         rows.append(f"| {r.get('model', folder)} ({batch}) | " + " | ".join(cells) + f" | {rss} |")
@@ -75,6 +76,9 @@ def data_table(results: dict) -> list:
             "| --- | --- | --- | --- | --- |"]
     for folder, r in results.items():
         data, train = r.get("data", {}), r.get("train_step", {}).get("paddle", {})
+        # the lite pipeline's figure: flat (STGCN, PoseC3D, EfficientGCN), or under train_pipeline (MVF) or default
+        # (MoveNet: the full config's num_workers)
+        data = data.get("train_pipeline", data.get("default", data))
         pipe = data.get("samples_per_s", data.get("loader_samples_per_s"))
         step = train.get("samples_per_s")
         if pipe is None:

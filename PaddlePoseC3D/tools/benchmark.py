@@ -541,7 +541,8 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--skip_model", action="store_true", help="only the heatmap benchmark")
     p.add_argument("--out_dir", default=in_root("bench"))
-    p.add_argument("--conditions", default="2-core shared CPU machine, other jobs running: read ratios within "
+    p.add_argument("--conditions", default=f"{os.cpu_count()}-core CPU, load average {os.getloadavg()[0]:.1f} at the "
+                                           "start: read ratios within "
                                            "this run only")
     p.add_argument("--lite_quality", default="top-1 agreement 1.000 on 12 videos, max |d softmax| 0.0135")
     p.add_argument("--update_readme", type=str2bool, default=False)
@@ -602,7 +603,8 @@ def main():
             if prev:
                 res["video"] = dict(prev, kept="from an earlier run with --pose_model (not re-measured)")
     wall = time.perf_counter() - start
-    res["conditions"] = f"{args.conditions}; benchmark wall time {wall:.0f} s"
+    res["conditions"] = (f"{args.conditions}; load average {os.getloadavg()[0]:.1f} at the end; benchmark wall time "
+                         f"{wall:.0f} s")
     os.makedirs(args.out_dir, exist_ok=True)
     with open(os.path.join(args.out_dir, "results.json"), "w", encoding="utf-8") as f:
         json.dump(res, f, indent=1)
