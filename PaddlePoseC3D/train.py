@@ -7,9 +7,15 @@ import warnings
 warnings.filterwarnings("ignore", message="No ccache found")  # paddle's import-time note; real warnings stay
 # paddle.nn.BatchNorm3D's note on every train-mode forward (running stats are what train mode updates anyway)
 warnings.filterwarnings("ignore", message="When training, we now always track global mean and variance")
+# --to_static (the default): Paddle's own note while it builds the backward program (pir math_op_patch), not ours
+warnings.filterwarnings("ignore", message="Tensor do not have 'place' interface for pir graph mode")
 
 import argparse
 import os
+
+# before paddle: its C++ info/warning lines of the to_static build ("New Executor is Running", "PIR not support
+# input out tensor") off; C++ errors stay
+os.environ.setdefault("GLOG_minloglevel", "2")
 
 import paddle
 

@@ -123,3 +123,4 @@ def pytest_configure(config):
     # Paddle's import-time note and BatchNorm3D's train-mode note, known harmless (issue 17); other warnings stay
     config.addinivalue_line("filterwarnings", "ignore:No ccache found")
     config.addinivalue_line("filterwarnings", "ignore:When training, we now always track global mean and variance")
+    config.addinivalue_line("filterwarnings", "ignore:Tensor do not have 'place' interface for pir graph mode")
