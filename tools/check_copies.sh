@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 FOLDERS=${FOLDERS:-"STGCN_fsd10 PaddlePoseC3D paddle_EfficientGCN PaddleMVF MoveNet"}
 COPIED="test_tipc/common_func.sh test_tipc/test_train_inference_python.sh test_tipc/test_paddle2onnx.sh
 test_tipc/compare_results.py tests/test_tipc_chain.py utils/auto_log.py utils/fail_fast.py utils/config_schema.py
-utils/atomic_io.py"
+utils/atomic_io.py utils/cpu_blas.py tests/test_cpu_blas.py"
 status=0
 check() {  # check <description> <file>...: all files exist and are byte-identical
     local what=$1; shift

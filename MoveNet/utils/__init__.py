@@ -12,6 +12,11 @@ from typing import Callable, List, Optional
 
 import numpy as np
 
+from .cpu_blas import prefer_avx2_mkl
+
+# before the first GEMM (MKL reads the variable then): AVX2 kernels on AMD CPUs, see utils/cpu_blas.py
+prefer_avx2_mkl()
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the MoveNet folder
 
 

@@ -18,6 +18,11 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .cpu_blas import prefer_avx2_mkl
+
+# before the first GEMM (MKL reads the variable then): AVX2 kernels on AMD CPUs, see utils/cpu_blas.py
+prefer_avx2_mkl()
+
 warnings.filterwarnings("ignore", message="No ccache found")
 # paddle.nn.BatchNorm's note on every train-mode forward (running stats are what train mode updates anyway)
 warnings.filterwarnings("ignore", message="When training, we now always track global mean and variance")

@@ -15,6 +15,11 @@ from typing import Callable
 
 import numpy as np
 
+from .cpu_blas import prefer_avx2_mkl
+
+# before the first GEMM (MKL reads the variable then): AVX2 kernels on AMD CPUs, see utils/cpu_blas.py
+prefer_avx2_mkl()
+
 # This folder: the defaults of every script's path flags live here, so `cd /tmp && python <folder>/test.py ...`
 # finds the configs, the TIPC data and the ./output of an earlier run no matter where it is started.
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -5,4 +5,9 @@ the scripts also filter it in their first lines, since they import paddle before
 """
 import warnings
 
+from .cpu_blas import prefer_avx2_mkl
+
+# before the first GEMM (MKL reads the variable then): AVX2 kernels on AMD CPUs, see utils/cpu_blas.py
+prefer_avx2_mkl()
+
 warnings.filterwarnings("ignore", message="No ccache found")

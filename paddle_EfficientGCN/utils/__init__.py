@@ -15,6 +15,11 @@ from typing import Any, Callable, List, Optional
 
 import numpy as np
 
+from .cpu_blas import prefer_avx2_mkl
+
+# before the first GEMM (MKL reads the variable then): AVX2 kernels on AMD CPUs, see utils/cpu_blas.py
+prefer_avx2_mkl()
+
 warnings.filterwarnings('ignore', message='No ccache found')
 
 # the model folder (paddle_EfficientGCN/): default paths of every script resolve against it, not the cwd
