@@ -273,14 +273,8 @@ def train_worker(framework: str, batch_file: str, steps: int, torch_ref: str, pr
             opt.zero_grad()
             loss.backward()
             opt.step()
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(steps):
-        t = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t)
-    out = {'samples_per_s': round(len(img) / float(np.median(times)), 2), 'step_ms': round(float(np.median(times)) * 1000, 1),
+    step_ms = median_ms(step, 2, steps)
+    out = {'samples_per_s': round(1000 * len(img) / step_ms, 2), 'step_ms': round(step_ms, 1),
            'peak_rss_mb': round(peak_rss_mb(), 1)}
     if profile:
         out['ops'] = profile_train_step(framework, step)
